@@ -1,0 +1,110 @@
+"""SymPy primitives that gradproof adds to SymPy's own functions.
+
+Each elementwise primitive knows its elementary definition (``rewrite(sp.exp)``) and
+its derivative, which is *derived* from that definition at run time through the
+registry (never typed in). The row primitives ``rowsum`` and ``rowmax`` stand for
+reductions over the last axis of a batch-first array (one row per sample).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+
+def _latex_call(name: str, printer, arg: sp.Expr) -> str:
+    return name + r"\left(" + printer._print(arg) + r"\right)"
+
+
+class _Primitive(sp.Function):
+    """An elementwise activation whose derivative comes from the registry."""
+
+    nargs = 1
+
+    @classmethod
+    def definition(cls, u: sp.Expr) -> sp.Expr:
+        raise NotImplementedError
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        from symbolic.activations import derivative_form
+
+        return derivative_form(self.func.__name__, self.args[0])
+
+    def _eval_rewrite_as_exp(self, u, **kwargs):
+        return self.definition(u)
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+
+class sigmoid(_Primitive):  # noqa: N801 - SymPy convention: functions are lowercase
+    r"""The logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`."""
+
+    @classmethod
+    def definition(cls, u):
+        return 1 / (1 + sp.exp(-u))
+
+    @classmethod
+    def eval(cls, u):
+        if u.is_zero:
+            return sp.S.Half
+
+    def _latex(self, printer):
+        return _latex_call(r"\sigma", printer, self.args[0])
+
+    def _pretty(self, printer):
+        return printer._print_Function(self, func_name="σ")
+
+    def _eval_is_positive(self):
+        return self.args[0].is_real
+
+
+class softplus(_Primitive):  # noqa: N801
+    r"""The softplus :math:`\operatorname{softplus}(z) = \log(1 + e^{z})`."""
+
+    @classmethod
+    def definition(cls, u):
+        return sp.log(1 + sp.exp(u))
+
+    def _latex(self, printer):
+        return _latex_call(r"\operatorname{softplus}", printer, self.args[0])
+
+
+class relu(_Primitive):  # noqa: N801
+    r"""The rectifier :math:`\operatorname{relu}(z) = \max(0, z)`."""
+
+    @classmethod
+    def definition(cls, u):
+        return sp.Max(0, u)
+
+    def _eval_rewrite_as_exp(self, u, **kwargs):
+        return sp.Max(0, u)
+
+    def _latex(self, printer):
+        return _latex_call(r"\operatorname{ReLU}", printer, self.args[0])
+
+
+class rowsum(sp.Function):  # noqa: N801
+    r"""Sum over the classes of one sample: :math:`\sum_{k=1}^{C} x_k` (row reduction)."""
+
+    nargs = 1
+
+    def _latex(self, printer):
+        return r"\sum_{k=1}^{C} " + _latex_call("", printer, self.args[0]) + "_{k}"
+
+
+class rowmax(sp.Function):  # noqa: N801
+    r"""Maximum over the classes of one sample: :math:`\max_k x_k` (row reduction)."""
+
+    nargs = 1
+
+    def _latex(self, printer):
+        return r"\max_{k} " + _latex_call("", printer, self.args[0]) + "_{k}"
+
+
+PRIMITIVES = {cls.__name__: cls for cls in (sigmoid, softplus, relu)}
+"""Elementwise primitives by name (the registry refers to them)."""
+
+
+def expand_definitions(expr: sp.Expr) -> sp.Expr:
+    """Return *expr* with every gradproof primitive replaced by its definition."""
+    return expr.replace(lambda e: isinstance(e, _Primitive), lambda e: e.definition(e.args[0]))

@@ -1,0 +1,93 @@
+"""NumPy code from derived results: lambdify with gradproof's stable printers.
+
+Row reductions print inline (``numpy.sum(x, axis=-1, keepdims=True)``); the
+elementwise primitives print as calls to stable kernels named ``_k_<name>``, which
+the caller supplies (:mod:`numeric.kernels` in-process, their source in a written
+module). Max-shifted forms bind ``shifted = z - max(z)`` once, before SymPy's CSE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
+
+from symbolic.functions import rowmax
+from symbolic.result import Result
+from symbolic.rowwise import SHIFTED, T, V, Z
+
+KERNELS = ("sigmoid", "softplus", "heaviside")
+"""Primitives printed as calls to stable NumPy kernels ``_k_<name>``."""
+
+
+class StablePrinter(NumPyPrinter):
+    """NumPyPrinter that knows gradproof's primitives (dispatch by class name)."""
+
+    def _reduce(self, name: str, expr: sp.Expr) -> str:
+        function = self._module_format("numpy." + name)
+        return f"{function}({self._print(expr.args[0])}, axis=-1, keepdims=True)"
+
+    def _print_rowsum(self, expr: sp.Expr) -> str:
+        return self._reduce("sum", expr)
+
+    def _print_rowmax(self, expr: sp.Expr) -> str:
+        return self._reduce("max", expr)
+
+    def _print_sigmoid(self, expr: sp.Expr) -> str:
+        return f"_k_sigmoid({self._print(expr.args[0])})"
+
+    def _print_softplus(self, expr: sp.Expr) -> str:
+        return f"_k_softplus({self._print(expr.args[0])})"
+
+    def _print_relu(self, expr: sp.Expr) -> str:
+        return f"{self._module_format('numpy.maximum')}({self._print(expr.args[0])}, 0)"
+
+    def _print_Heaviside(self, expr: sp.Expr) -> str:
+        if len(expr.args) != 2 or expr.args[1] != 0:
+            raise ValueError(f"{expr}: only the convention H(0) = 0 has a kernel")
+        return f"_k_heaviside({self._print(expr.args[0])})"
+
+
+def argument_names(result: Result) -> tuple[str, ...]:
+    """Return the Python argument names of the generated function for *result*."""
+    if result.arg_names:
+        return result.arg_names
+    lower = {Z: "z", T: "t", V: "v"}
+    return tuple(lower.get(a, a.name) for a in result.args)
+
+
+def _arguments(result: Result, names: tuple[str, ...] | None) -> tuple[dict, list[sp.Symbol]]:
+    names = names or argument_names(result)
+    plain = [sp.Symbol(n) for n in names]
+    return dict(zip(result.args, plain, strict=True)), plain
+
+
+def lambdify_result(
+    result: Result, namespace: dict, names: tuple[str, ...] | None = None
+) -> Callable:
+    """Turn ``result.code`` into a vectorised, batch-first NumPy function.
+
+    Parameters
+    ----------
+    result : Result
+        A derived result; its ``code`` form is used.
+    namespace : dict
+        Everything the code calls: ``numpy`` and the kernels ``_k_<name>`` for :data:`KERNELS`.
+    names : tuple of str, optional
+        Argument names; by default ``z``, ``t``, ``v`` for the row symbols.
+    """
+    renames, args = _arguments(result, names)
+    shifted = sp.Symbol("shifted")
+    code = result.code.xreplace({SHIFTED: shifted, **renames})
+    first = renames.get(Z)
+
+    def cse(exprs):
+        replacements, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("x"), list=False)
+        if code.has(shifted):
+            replacements = [(shifted, first - rowmax(first)), *replacements]
+        return replacements, reduced
+
+    return sp.lambdify(
+        args, code, modules=[namespace], printer=StablePrinter, cse=cse, docstring_limit=None
+    )
