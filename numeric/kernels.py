@@ -27,6 +27,18 @@ def heaviside(z):
     return (z > 0).astype(np.result_type(z, np.float16))
 
 
+def shifted_logsumexp(s):
+    r"""Return :math:`\log \sum_k e^{s_k}` over the last axis, for rows whose maximum is 0.
+
+    One term of the sum is exactly 1; the others are summed without it and the result is
+    :math:`\operatorname{log1p}` of that sum, which keeps full relative accuracy when the
+    other terms are tiny (plain ``log(sum)`` loses it there).
+    """
+    e = np.exp(s)
+    np.put_along_axis(e, np.argmax(s, axis=-1, keepdims=True), 0, axis=-1)
+    return np.log1p(np.sum(e, axis=-1, keepdims=True))
+
+
 def as_float(x):
     """Return *x* as an array of a floating (or complex) dtype; integers become float64."""
     x = np.asarray(x)
@@ -47,5 +59,10 @@ def finish(out, like, shape):
     return out
 
 
-KERNELS = {"sigmoid": sigmoid, "softplus": softplus, "heaviside": heaviside}
+KERNELS = {
+    "sigmoid": sigmoid,
+    "softplus": softplus,
+    "heaviside": heaviside,
+    "shifted_logsumexp": shifted_logsumexp,
+}
 """Kernels by primitive name."""

@@ -101,6 +101,23 @@ class rowmax(sp.Function):  # noqa: N801
         return r"\max_{k} " + _latex_call("", printer, self.args[0]) + "_{k}"
 
 
+class shifted_logsumexp(sp.Function):  # noqa: N801
+    r""":math:`\log \sum_k e^{s_k}` for a row whose maximum is 0 (a max-shifted row).
+
+    The generated code computes it as :math:`\operatorname{log1p}` of the sum of the
+    other terms, so that it keeps full relative accuracy when the sum is close to 1.
+    """
+
+    nargs = 1
+
+    @classmethod
+    def definition(cls, u: sp.Expr) -> sp.Expr:
+        return sp.log(rowsum(sp.exp(u)))
+
+    def _latex(self, printer):
+        return r"\log \sum_{k=1}^{C} e^{" + printer._print(self.args[0]) + "_{k}}"
+
+
 PRIMITIVES = {cls.__name__: cls for cls in (sigmoid, softplus, relu)}
 """Elementwise primitives by name (the registry refers to them)."""
 

@@ -22,7 +22,7 @@ from symbolic.indices import C, contract, i, in_softmax_outputs, j, softmax_inde
 from symbolic.registry import ACTIVATIONS, LOSSES
 from symbolic.result import Result
 from symbolic.rewrite import stabilize
-from symbolic.rowwise import T, Z, row_vector, shift_by_max
+from symbolic.rowwise import T, Z, pull_constants, row_vector, shift_by_max
 
 SUM_OF_TARGETS = sp.Sum(t[i], (i, 1, C))
 ONE_HOT = "sum_i t_i = 1 (one-hot or probability targets)"
@@ -138,7 +138,7 @@ def loss(name: str) -> Result:
         name,
         sp.Symbol("L"),
         display,
-        _stable_value(name, display),
+        pull_constants(_stable_value(name, display)),
         (Z, T),
         lambda n: [_explicit_loss(name, n)] * n,
         shape="sample",

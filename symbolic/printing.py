@@ -12,12 +12,13 @@ from collections.abc import Callable
 
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
+from sympy.printing.precedence import precedence
 
 from symbolic.functions import rowmax
 from symbolic.result import Result
 from symbolic.rowwise import SHIFTED, T, V, Z
 
-KERNELS = ("sigmoid", "softplus", "heaviside")
+KERNELS = ("sigmoid", "softplus", "heaviside", "shifted_logsumexp")
 """Primitives printed as calls to stable NumPy kernels ``_k_<name>``."""
 
 
@@ -34,11 +35,31 @@ class StablePrinter(NumPyPrinter):
     def _print_rowmax(self, expr: sp.Expr) -> str:
         return self._reduce("max", expr)
 
+    def _print_Add(self, expr: sp.Expr, order=None) -> str:
+        # positive terms first: ``y - t`` is one pass over the arrays, ``-t + y`` two
+        terms = sorted(expr.args, key=lambda term: term.could_extract_minus_sign())
+        out = self._print(terms[0])
+        for term in terms[1:]:
+            sign, term = (" - ", -term) if term.could_extract_minus_sign() else (" + ", term)
+            out += sign + self.parenthesize(term, precedence(expr))
+        return out
+
+    def _print_exp(self, expr: sp.Expr) -> str:
+        # e^{n a} = (e^{a})^n: n a may overflow the dtype where a does not (float32 tanh')
+        n, rest = expr.args[0].as_coeff_Mul()
+        if n.is_Integer and abs(n) > 1:
+            inner = self._print(sp.exp(sp.sign(n) * rest, evaluate=False))
+            return f"{inner}**{abs(n)}"
+        return f"{self._module_format('numpy.exp')}({self._print(expr.args[0])})"
+
     def _print_sigmoid(self, expr: sp.Expr) -> str:
         return f"_k_sigmoid({self._print(expr.args[0])})"
 
     def _print_softplus(self, expr: sp.Expr) -> str:
         return f"_k_softplus({self._print(expr.args[0])})"
+
+    def _print_shifted_logsumexp(self, expr: sp.Expr) -> str:
+        return f"_k_shifted_logsumexp({self._print(expr.args[0])})"
 
     def _print_relu(self, expr: sp.Expr) -> str:
         return f"{self._module_format('numpy.maximum')}({self._print(expr.args[0])}, 0)"
@@ -55,6 +76,12 @@ def argument_names(result: Result) -> tuple[str, ...]:
         return result.arg_names
     lower = {Z: "z", T: "t", V: "v"}
     return tuple(lower.get(a, a.name) for a in result.args)
+
+
+def code_form(result: Result) -> sp.Expr:
+    """Return ``result.code`` with the argument names of the generated function."""
+    renames, _ = _arguments(result, None)
+    return result.code.xreplace({SHIFTED: sp.Symbol("shifted"), **renames})
 
 
 def _arguments(result: Result, names: tuple[str, ...] | None) -> tuple[dict, list[sp.Symbol]]:
@@ -84,7 +111,11 @@ def lambdify_result(
 
     def cse(exprs):
         replacements, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("x"), list=False)
-        if code.has(shifted):
+        uses = sum(e.count(shifted) for _, e in replacements) + reduced.count(shifted)
+        if uses == 1:  # inline: no large temporary outlives its single use
+            inline = {shifted: first - rowmax(first)}
+            return [(s, e.xreplace(inline)) for s, e in replacements], reduced.xreplace(inline)
+        if uses > 1:
             replacements = [(shifted, first - rowmax(first)), *replacements]
         return replacements, reduced
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symbolic.functions import rowmax, rowsum
+from symbolic.functions import rowmax, rowsum, shifted_logsumexp
 
 Z, T, V = sp.symbols("Z T V", real=True)
 ROW_SYMBOLS = (Z, T, V)
@@ -44,6 +44,8 @@ def explicit(expr: sp.Expr, n_classes: int) -> list[sp.Expr]:
             return [sp.Add(*walk(e.args[0]))] * n_classes
         if isinstance(e, rowmax):
             return [SHIFT] * n_classes
+        if isinstance(e, shifted_logsumexp):
+            return walk(e.definition(e.args[0]))
         if not e.args:
             return [e] * n_classes
         parts = [walk(a) for a in e.args]
@@ -78,7 +80,8 @@ def shift_by_max(expr: sp.Expr) -> sp.Expr:
     r"""Rewrite ``exp(Z)`` forms as ``exp(Z - max Z)`` forms, which never overflow.
 
     Uses :math:`e^{z_k} = e^{m} e^{z_k - m}` for the row constant :math:`m`, takes
-    :math:`e^{m}` out of every row sum and cancels it (or splits it off a log).
+    :math:`e^{m}` out of every row sum and cancels it (or splits it off a log); the
+    log-sum-exp of the shifted row becomes :class:`~symbolic.functions.shifted_logsumexp`.
     The result is written in the row symbol :data:`SHIFTED` (= ``Z - rowmax(Z)``),
     which the generated code computes once; :func:`unshift` substitutes it back.
     """
@@ -91,6 +94,7 @@ def shift_by_max(expr: sp.Expr) -> sp.Expr:
         basic=False,
     )
     expr = sp.expand_log(pull_constants(expr), force=True)
+    expr = expr.xreplace({sp.log(rowsum(sp.exp(SHIFTED))): shifted_logsumexp(SHIFTED)})
     return expr.xreplace({SHIFT: rowmax(Z)})
 
 
