@@ -190,3 +190,57 @@ def test_cross_entropy_gradient_is_general_for_non_one_hot_targets(rng):
 def test_integer_input_becomes_float64():
     assert F.sigmoid(np.array([0, 1])).dtype == np.float64
     assert F.sigmoid(0).shape == ()
+
+
+def _mp_rows(rows, targets, vectors):
+    """mpmath references of the row functions that have no closed form in NumPy's dtype."""
+    out = {name: [] for name in ("softmax_jvp", "cross_entropy_grad", "bce", "bce_grad", "mse")}
+    for row, target, vector in zip(rows, targets, vectors, strict=True):
+        with mpmath.workdps(working_digits(max(row) - min(row), *row)):
+            z = [mpmath.mpf(float(x)) for x in row]
+            t, v = [mpmath.mpf(float(x)) for x in target], [mpmath.mpf(float(x)) for x in vector]
+            y = [mpmath.exp(x) / mpmath.fsum(mpmath.exp(a) for a in z) for x in z]
+            dot = mpmath.fsum(a * b for a, b in zip(y, v, strict=True))
+            sig = [1 / (1 + mpmath.exp(-x)) for x in z]
+            out["softmax_jvp"].append([float(a * (b - dot)) for a, b in zip(y, v, strict=True)])
+            out["cross_entropy_grad"].append(
+                [float(a * mpmath.fsum(t) - b) for a, b in zip(y, t, strict=True)]
+            )
+            out["bce"].append(
+                float(
+                    mpmath.fsum(
+                        mpmath.log1p(mpmath.exp(x)) - b * x for x, b in zip(z, t, strict=True)
+                    )
+                )
+            )
+            out["bce_grad"].append([float(a - b) for a, b in zip(sig, t, strict=True)])
+            out["mse"].append(
+                float(mpmath.fsum((b - x) ** 2 for x, b in zip(z, t, strict=True)) / 2)
+            )
+    return {name: np.array(values) for name, values in out.items()}
+
+
+def test_row_functions_match_mpmath_normwise():
+    # componentwise relative error is meaningless where the result cancels (y - t with
+    # y ~ t); the error relative to the largest entry of each row is what is asserted, and
+    # for the JVP, relative to the vector v it multiplies: v_j - sum_i y_i v_i cancels when
+    # y is nearly one-hot, in every implementation of the formula
+    rows = _rows()
+    rng = np.random.default_rng(2)
+    targets, vectors = rng.uniform(0, 1, rows.shape), rng.normal(size=rows.shape)
+    ref = _mp_rows(rows, targets, vectors)
+    with np.errstate(**STRICT):
+        got = {
+            "softmax_jvp": F.softmax_jvp(rows, vectors),
+            "cross_entropy_grad": F.cross_entropy_grad(rows, targets),
+            "bce": F.bce(rows, targets),
+            "bce_grad": F.bce_grad(rows, targets),
+            "mse": F.mse(rows, targets),
+        }
+    for name, value in got.items():
+        scale = np.max(np.abs(ref[name]), axis=-1, keepdims=ref[name].ndim > 1)
+        if name == "softmax_jvp":
+            scale = np.max(np.abs(vectors), axis=-1, keepdims=True)
+        scale = np.maximum(scale, np.finfo(float).tiny)
+        assert np.max(np.abs(value - ref[name]) / scale) < 1e-14, name
+    np.testing.assert_array_equal(F.mse_grad(rows, targets), rows - targets)
