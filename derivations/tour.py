@@ -29,10 +29,10 @@ def _softmax(out: Callable[[str], None]) -> None:
 
 def _cross_entropy(out: Callable[[str], None]) -> None:
     fused = fused_gradient("cross_entropy")
-    derive("cross_entropy_grad").verify(classes=(3,))
     out("3. Cross-entropy through the softmax (seed 4.1, step 2.2)")
     out(f"   ∂L/∂z_j = {text(fused.general)}")
     out(f"   assume {fused.assumption}:  ∂L/∂z_j = {text(fused.textbook)}")
+    out("   (both proven against Matrix calculus for C = 2..5 by the test suite)")
 
 
 def _seed_numbers(out: Callable[[str], None]) -> None:

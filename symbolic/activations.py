@@ -3,11 +3,11 @@
 For each registry activation SymPy differentiates the elementary definition; the
 result is then brought to the textbook form by a recogniser (never by ``simplify``):
 
-1. a derivative that *is* another registry activation is written as that activation
-   (``softplus' = sigma``);
-2. otherwise it is written in terms of the forward output ``y = f(z)``, by solving the
+1. it is written as a polynomial in the forward output ``y = f(z)``, by solving the
    definition for one of its sub-expressions (``e^{-z} = (1 - y)/y`` gives
    ``sigma' = y (1 - y)``);
+2. otherwise, a derivative that *is* another registry activation is written as that
+   activation (``softplus' = sigma``);
 3. a registry convention fixes the value at a kink (``relu'(0) = 0``).
 
 The stable code form comes from :data:`symbolic.rewrite.STABLE_REWRITES`.
@@ -95,7 +95,9 @@ def textbook_derivative(name: str) -> tuple[sp.Expr, sp.Expr]:
     raw = sp.diff(entry.definition(z), z)
     if not raw.has(z):
         return raw, raw
-    form = _as_other_activation(raw, name) or in_terms_of_output(raw, entry)
+    form = in_terms_of_output(raw, entry)
+    if form is None:
+        form = _as_other_activation(raw, name)
     return raw, _with_convention(form if form is not None else raw, entry)
 
 

@@ -29,10 +29,16 @@ class Rewrite:
     when: Callable[[sp.Expr], bool] = lambda u: True
 
     def _try(self, node: sp.Expr) -> sp.Expr | None:
+        if node.func != self.lhs.func or not node.has(*self._heads):
+            return None  # SymPy's matcher is slow; most nodes fail these cheap tests
         match = node.match(self.lhs)
         if match is not None and _u in match and self.when(match[_u]):
             return self.rhs.xreplace(match)
         return None
+
+    @property
+    def _heads(self) -> tuple[type, ...]:
+        return tuple({type(f) for f in self.lhs.atoms(sp.Function)})
 
     def apply(self, expr: sp.Expr) -> sp.Expr:
         """Return *expr* with this identity applied wherever its left side occurs."""
