@@ -13,6 +13,37 @@ def _tour(args: argparse.Namespace) -> int:
     return 0
 
 
+def _derive(args: argparse.Namespace) -> int:
+    import derivations
+
+    if args.list:
+        for name in derivations.names():
+            print(name)
+        return 0
+    from symbolic.parse import ExpressionError
+
+    if args.expr is not None:
+        try:
+            derivation = derivations.derive_expression(args.expr, args.var)
+        except ExpressionError as error:
+            raise UsageError(f"--expr: {error}") from None
+    elif args.name is not None:
+        if args.name not in derivations.names():
+            raise UsageError(
+                f"unknown derivation {args.name!r}; known: {', '.join(derivations.names())}"
+            )
+        derivation = derivations.derive(args.name)
+    else:
+        raise UsageError("derive needs a NAME, --list or --expr")
+    if args.format == "latex":
+        print(derivation.latex(args.lang, args.standalone), end="")
+    elif args.format == "markdown":
+        print(derivation.markdown(args.lang), end="")
+    else:
+        print(derivation.text(args.lang), end="")
+    return 0
+
+
 def _codegen(args: argparse.Namespace) -> int:
     from derivations.files import atomic_write
     from numeric.codegen import module_source
@@ -20,6 +51,10 @@ def _codegen(args: argparse.Namespace) -> int:
     atomic_write(args.output, module_source(), force=args.force)
     print(f"wrote {args.output}")
     return 0
+
+
+class UsageError(ValueError):
+    """A command line that cannot be carried out as written (exit status 2)."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -33,6 +68,15 @@ def parser() -> argparse.ArgumentParser:
     verbs.add_parser("tour", help="derive the seed's key gradients and check them").set_defaults(
         run=_tour
     )
+    derive = verbs.add_parser("derive", help="print a derivation step by step, verified")
+    derive.add_argument("name", nargs="?", help="a catalogue derivation (see --list)")
+    derive.add_argument("--list", action="store_true", help="list the catalogue")
+    derive.add_argument("--expr", help='differentiate an expression, e.g. "x*sigmoid(x)"')
+    derive.add_argument("--var", default="x", help="the variable of --expr (default x)")
+    derive.add_argument("--format", choices=("text", "latex", "markdown"), default="text")
+    derive.add_argument("--lang", choices=("en", "zh"), default="en")
+    derive.add_argument("--standalone", action="store_true", help="a whole LaTeX document")
+    derive.set_defaults(run=_derive)
     codegen = verbs.add_parser("codegen", help="write a standalone NumPy module of the functions")
     codegen.add_argument("-o", "--output", required=True, help="the .py file to write")
     codegen.add_argument("--force", action="store_true", help="replace an existing file")
@@ -45,10 +89,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (OSError, ValueError, KeyError) as error:
+    except UsageError as error:
         if args.debug:
             raise
         print(f"gradproof: error: {error}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError, KeyError) as error:
+        if args.debug:
+            raise
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"gradproof: error: {message}", file=sys.stderr)
         return 1
 
 

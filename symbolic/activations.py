@@ -58,10 +58,11 @@ def _solve_linear(in_u: sp.Expr, u: sp.Dummy) -> sp.Expr | None:
     return sp.cancel(-equation.nth(0) / equation.nth(1))
 
 
-def in_terms_of_output(raw: sp.Expr, entry: Activation) -> sp.Expr | None:
-    """Write *raw* (an expression in z) as a polynomial in the output ``y = f(z)``.
+def output_substitution(raw: sp.Expr, entry: Activation) -> tuple[sp.Expr, sp.Expr] | None:
+    """Find ``(kernel, value)``: a sub-expression of the definition and its value in ``f(z)``.
 
-    Returns None when no sub-expression of the definition can be solved for.
+    For the sigmoid, ``(e^{-z}, (1 - sigma(z))/sigma(z))``: substituting it into *raw*
+    leaves a polynomial in the output. Returns None when no sub-expression works.
     """
     definition = entry.definition(z)
     kernels = sorted(
@@ -74,11 +75,23 @@ def in_terms_of_output(raw: sp.Expr, entry: Activation) -> sp.Expr | None:
         if in_u.has(z) or raw_u.has(z):
             continue
         solution = _solve_linear(in_u, u)
-        if solution is not None:
-            in_y = sp.cancel(raw_u.xreplace({u: solution}))
-            if in_y.is_polynomial(_y):
-                return textbook_polynomial(in_y, _y).xreplace({_y: entry.function(z)})
+        if solution is not None and sp.cancel(raw_u.xreplace({u: solution})).is_polynomial(_y):
+            return kernel, solution.xreplace({_y: entry.function(z)})
     return None
+
+
+def in_terms_of_output(raw: sp.Expr, entry: Activation) -> sp.Expr | None:
+    """Write *raw* (an expression in z) as a polynomial in the output ``y = f(z)``.
+
+    Returns None when no sub-expression of the definition can be solved for.
+    """
+    found = output_substitution(raw, entry)
+    if found is None:
+        return None
+    kernel, value = found
+    y = entry.function(z)
+    in_y = sp.cancel(_substitute(raw, kernel, _y).xreplace({_y: value}).xreplace({y: _y}))
+    return textbook_polynomial(in_y, _y).xreplace({_y: y})
 
 
 def _with_convention(raw: sp.Expr, entry: Activation) -> sp.Expr:

@@ -32,6 +32,9 @@ class _Primitive(sp.Function):
     def _eval_rewrite_as_exp(self, u, **kwargs):
         return self.definition(u)
 
+    def _eval_evalf(self, prec):
+        return self.definition(self.args[0])._eval_evalf(prec)
+
     def _eval_is_real(self):
         return self.args[0].is_real
 
