@@ -15,6 +15,7 @@ import sympy as sp
 from symbolic import ACTIVATIONS, activation_grad, fused_gradient, softmax_jacobian_generic
 from symbolic.activations import output_substitution, textbook_derivative, z
 from symbolic.differentiate import derivative_steps
+from symbolic.functions import sigmoid as sigmoid_function
 from symbolic.indices import C, i, j, softmax_index, t, y
 from symbolic.indices import z as zi
 from symbolic.losses import SUM_OF_TARGETS, loss_output_grad
@@ -101,17 +102,29 @@ def _activation(name: str, title_zh: str) -> Derivation:
 def sigmoid() -> Derivation:
     """Seed 3.2, steps 1-5: sigma' = sigma (1 - sigma), checked at z = 0, maximum 1/4."""
     base = _activation("sigmoid", "Sigmoid 函数的导数")
-    second = sp.diff(base.truth, z)
-    critical = sp.solve(second, z)
-    peak = Step(
-        Rule.EVALUATE,
-        sp.Subs(base.result, z, critical[0]),
-        sp.Subs(base.result, z, critical[0]).doit(),
-        f"the only zero of the second derivative is z = {critical[0]}: the maximum",
-        note_zh=f"二阶导数唯一的零点是 z = {critical[0]}：最大值",
+    # sigma'' = p'(y) sigma' with p(y) = y (1 - y); sigma' > 0, so sigma'' = 0 iff p'(y) = 0
+    y_out = sp.Symbol("y", positive=True)
+    polynomial = base.result.xreplace({sigmoid_function(z): y_out})
+    (root,) = sp.solve(sp.diff(polynomial, y_out), y_out)
+    critical = sp.log(root / (1 - root))  # z = sigma^{-1}(y)
+    steps = (
+        Step(
+            Rule.EVALUATE,
+            sp.Subs(sp.Derivative(base.result, z), z, critical),
+            sp.S.Zero,
+            f"sigma'' = 0 only where sigma(z) = {root}, i.e. z = {critical}",
+            note_zh=f"σ'' 只在 σ(z) = {root} 即 z = {critical} 处为零",
+        ),
+        Step(
+            Rule.EVALUATE,
+            sp.Subs(base.result, z, critical),
+            sp.Subs(base.result, z, critical).doit(),
+            "the maximum of sigma'",
+            note_zh="σ' 的最大值",
+        ),
     )
     return Derivation(
-        base.name, base.title, base.lhs, (*base.steps, peak), base.truth, base.title_zh
+        base.name, base.title, base.lhs, (*base.steps, *steps), base.truth, base.title_zh
     )
 
 
@@ -405,8 +418,18 @@ def _perceptron() -> Derivation:
     return derivation()
 
 
+def _network(name: str) -> Callable[[], Derivation]:
+    def build() -> Derivation:
+        from derivations import network
+
+        return getattr(network, name)()
+
+    return build
+
+
 _CATALOGUE: dict[str, Callable[[], Derivation]] = {
     "perceptron-xor": _perceptron,
+    "mlp-forward": _network("mlp_forward"),
     "sigmoid": sigmoid,
     "tanh": lambda: _activation("tanh", "tanh 的导数"),
     "relu": relu,
@@ -416,6 +439,9 @@ _CATALOGUE: dict[str, Callable[[], Derivation]] = {
     "softmax-cross-entropy": softmax_cross_entropy,
     "bce-sigmoid": bce_sigmoid,
     "mse": mse,
+    "chain-rule": _network("chain_rule"),
+    "gradient-descent": _network("gradient_descent"),
+    "worked-example": _network("worked_example_derivation"),
 }
 
 

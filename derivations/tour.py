@@ -35,6 +35,14 @@ def _cross_entropy(out: Callable[[str], None]) -> None:
     out("   (both proven against Matrix calculus for C = 2..5 by the test suite)")
 
 
+def _sigmoid_steps(out: Callable[[str], None]) -> None:
+    from derivations import derive
+
+    out("5. The sigmoid derivation step by step (gradproof derive sigmoid), every step verified")
+    for line in derive("sigmoid").text().splitlines():
+        out(f"   {line}")
+
+
 def _seed_numbers(out: Callable[[str], None]) -> None:
     from numeric import functions
 
@@ -52,6 +60,6 @@ def _seed_numbers(out: Callable[[str], None]) -> None:
 def run(out: Callable[[str], None] = print) -> None:
     """Print the tour: derivations, proofs and the generated functions at the seed's numbers."""
     out("gradproof tour: SymPy derives the seed's gradients now, and each one is proven.\n")
-    for section in (_sigmoid, _softmax, _cross_entropy, _seed_numbers):
+    for section in (_sigmoid, _softmax, _cross_entropy, _seed_numbers, _sigmoid_steps):
         section(out)
         out("")

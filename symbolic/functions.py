@@ -11,8 +11,9 @@ from __future__ import annotations
 import sympy as sp
 
 
-def _latex_call(name: str, printer, arg: sp.Expr) -> str:
-    return name + r"\left(" + printer._print(arg) + r"\right)"
+def _latex_call(name: str, printer, arg: sp.Expr, exp: str | None = None) -> str:
+    power = "^{" + exp + "}" if exp else ""
+    return name + power + r"\left(" + printer._print(arg) + r"\right)"
 
 
 class _Primitive(sp.Function):
@@ -51,8 +52,8 @@ class sigmoid(_Primitive):  # noqa: N801 - SymPy convention: functions are lower
         if u.is_zero:
             return sp.S.Half
 
-    def _latex(self, printer):
-        return _latex_call(r"\sigma", printer, self.args[0])
+    def _latex(self, printer, exp=None):
+        return _latex_call(r"\sigma", printer, self.args[0], exp)
 
     def _pretty(self, printer):
         return printer._print_Function(self, func_name="σ")
@@ -68,8 +69,8 @@ class softplus(_Primitive):  # noqa: N801
     def definition(cls, u):
         return sp.log(1 + sp.exp(u))
 
-    def _latex(self, printer):
-        return _latex_call(r"\operatorname{softplus}", printer, self.args[0])
+    def _latex(self, printer, exp=None):
+        return _latex_call(r"\operatorname{softplus}", printer, self.args[0], exp)
 
 
 class relu(_Primitive):  # noqa: N801
@@ -82,8 +83,8 @@ class relu(_Primitive):  # noqa: N801
     def _eval_rewrite_as_exp(self, u, **kwargs):
         return sp.Max(0, u)
 
-    def _latex(self, printer):
-        return _latex_call(r"\operatorname{ReLU}", printer, self.args[0])
+    def _latex(self, printer, exp=None):
+        return _latex_call(r"\operatorname{ReLU}", printer, self.args[0], exp)
 
 
 class rowsum(sp.Function):  # noqa: N801
@@ -91,8 +92,9 @@ class rowsum(sp.Function):  # noqa: N801
 
     nargs = 1
 
-    def _latex(self, printer):
-        return r"\sum_{k=1}^{C} " + _latex_call("", printer, self.args[0]) + "_{k}"
+    def _latex(self, printer, exp=None):
+        out = r"\sum_{k=1}^{C} " + _latex_call("", printer, self.args[0]) + "_{k}"
+        return rf"\left({out}\right)^{{{exp}}}" if exp else out
 
 
 class rowmax(sp.Function):  # noqa: N801
@@ -100,8 +102,9 @@ class rowmax(sp.Function):  # noqa: N801
 
     nargs = 1
 
-    def _latex(self, printer):
-        return r"\max_{k} " + _latex_call("", printer, self.args[0]) + "_{k}"
+    def _latex(self, printer, exp=None):
+        out = r"\max_{k} " + _latex_call("", printer, self.args[0]) + "_{k}"
+        return rf"\left({out}\right)^{{{exp}}}" if exp else out
 
 
 class shifted_logsumexp(sp.Function):  # noqa: N801
@@ -117,8 +120,9 @@ class shifted_logsumexp(sp.Function):  # noqa: N801
     def definition(cls, u: sp.Expr) -> sp.Expr:
         return sp.log(rowsum(sp.exp(u)))
 
-    def _latex(self, printer):
-        return r"\log \sum_{k=1}^{C} e^{" + printer._print(self.args[0]) + "_{k}}"
+    def _latex(self, printer, exp=None):
+        out = r"\log \sum_{k=1}^{C} e^{" + printer._print(self.args[0]) + "_{k}}"
+        return rf"\left({out}\right)^{{{exp}}}" if exp else out
 
 
 PRIMITIVES = {cls.__name__: cls for cls in (sigmoid, softplus, relu)}

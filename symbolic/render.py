@@ -80,6 +80,13 @@ class TextPrinter(StrPrinter):
         at_zero = f", H(0) = {self._print(expr.args[1])}" if len(expr.args) > 1 else ""
         return f"H({self._print(expr.args[0])}{at_zero})"
 
+    def _print_MatrixBase(self, expr):
+        rows = ["; ".join(self._print(e) for e in expr.row(r)) for r in range(expr.rows)]
+        return "[" + " | ".join(rows) + "]"
+
+    def _print_MatrixElement(self, expr):
+        return f"{self._print(expr.parent)}_{expr.i + 1}{expr.j + 1}"
+
     def _print_Piecewise(self, expr):
         pieces = [
             f"{self._print(e)} if {self._print(c)}"

@@ -200,6 +200,15 @@ def _explicit(expr: sp.Expr, case: dict) -> sp.Expr:
 def check_equal(a: sp.Expr, b: sp.Expr, what: str) -> None:
     """Prove ``a == b`` after evaluating derivatives; index notation is instantiated."""
     a, b = sp.sympify(a).doit(), sp.sympify(b).doit()
+    if isinstance(a, (sp.MatrixBase, sp.MatrixExpr)):
+        a, b = sp.Matrix(a.as_explicit()), sp.Matrix(b.as_explicit())
+        for index, (left, right) in enumerate(zip(a, b, strict=True)):
+            check_equal(left, right, f"{what} [entry {index}]")
+        return
+    if a.is_number and b.is_number and (a.has(sp.Float) or b.has(sp.Float)):
+        if abs(sp.N(a - b, 40)) > sp.Float("1e-25") * max(1, abs(sp.N(a, 40))):
+            raise ProofError(f"{what}: {sp.N(a, 20)} != {sp.N(b, 20)}")
+        return
     if not (_is_indexed(a) or _is_indexed(b)):
         prove_equal(a, b, what)
         return

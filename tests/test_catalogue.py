@@ -30,7 +30,8 @@ def test_seed_sigmoid_steps_and_numbers():
     assert rules[:2] == [Rule.REWRITE, Rule.CHAIN]
     assert "u = 1 + exp(-z)" in derivation.steps[1].note
     values = [s.after for s in derivation.steps if s.rule is Rule.EVALUATE]
-    assert values == [sp.Rational(1, 4)] * 3  # 0.25 both ways, and the maximum
+    quarter = sp.Rational(1, 4)
+    assert values == [quarter, quarter, 0, quarter]  # 0.25 both ways; sigma'' = 0; the maximum
 
 
 def test_softmax_results_equal_the_symbolic_core():
@@ -76,3 +77,68 @@ def test_cli_derive_usage_errors_are_one_line_exit_2(argv, capsys):
     assert main(argv) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and error.startswith("gradproof: error:")
+
+
+def test_catalogue_is_in_the_seeds_order():
+    assert names() == [
+        "perceptron-xor",
+        "mlp-forward",
+        "sigmoid",
+        "tanh",
+        "relu",
+        "softplus",
+        "softmax-jacobian",
+        "cross-entropy",
+        "softmax-cross-entropy",
+        "bce-sigmoid",
+        "mse",
+        "chain-rule",
+        "gradient-descent",
+        "worked-example",
+    ]
+
+
+def test_chain_rule_is_sympys_derivative_and_the_seeds_number():
+    derivation = derive("chain-rule")
+    assert derivation.truth is not None  # verify() proved result == sympy.diff
+    evaluation = [s.after for s in derivation.steps if s.rule is Rule.EVALUATE]
+    assert round(float(evaluation[0]), 3) == 0.032
+
+
+def test_worked_example_reproduces_the_seed_or_says_why():
+    from derivations.worked_example import rows
+
+    table = rows()
+    assert len(table) == 27
+    flagged = [r.quantity for r in table if not r.agrees]
+    assert flagged == ["W2_2 new"]  # the seed rounds 0.5 * 0.063 = 0.0315 up to 0.032
+    assert all("reproduces the seed" in r.note for r in table if not r.agrees)
+    assert all(abs(r.value - r.seed) <= 5e-4 for r in table if r.agrees)
+
+
+def test_worked_example_against_an_independent_float_computation():
+    import numpy as np
+
+    from derivations.worked_example import rows
+
+    def s(v):
+        return 1 / (1 + np.exp(-v))
+
+    W1, b1, W2, b2, x = (
+        np.array([[0.5, 0.5], [-0.5, -0.5]]),
+        np.array([-0.2, 0.7]),
+        np.array([1.0, 1.0]),
+        -0.5,
+        np.array([1.0, 1.0]),
+    )
+    h = s(W1 @ x + b1)
+    y = s(W2 @ h + b2)
+    delta2 = (y - 0) * y * (1 - y)
+    delta1 = delta2 * W2 * h * (1 - h)
+    values = {r.quantity: r.value for r in rows()}
+    assert np.isclose(values["y"], y, rtol=1e-12) and np.isclose(
+        values["delta2"], delta2, rtol=1e-12
+    )
+    assert np.allclose([values["delta1_1"], values["delta1_2"]], delta1, rtol=1e-12)
+    assert np.isclose(values["W2_2 new"], 1 - 0.5 * delta2 * h[1], rtol=1e-12)
+    assert np.isclose(values["b1_2 new"], 0.7 - 0.5 * delta1[1], rtol=1e-12)
