@@ -269,7 +269,7 @@ def _outputs(name: str) -> dict:
     index = sp.Dummy("a", integer=True, positive=True)
     if name == "cross_entropy":
         return {y: sp.Lambda(index, softmax_index(index))}
-    return {y: sp.Lambda(index, ACTIVATIONS["sigmoid"].definition(zi[index]))}
+    return {y: sp.Lambda(index, ACTIVATIONS["sigmoid"].function(zi[index]))}
 
 
 def _fused(name: str, loss: sp.Expr, note: str) -> tuple[Step, ...]:
@@ -380,7 +380,7 @@ def bce_sigmoid() -> Derivation:
 def _bce_term(index: sp.Symbol) -> sp.Expr:
     from symbolic import LOSSES
 
-    return LOSSES["bce"].term(ACTIVATIONS["sigmoid"].definition(zi[index]), t[index])
+    return LOSSES["bce"].term(ACTIVATIONS["sigmoid"].function(zi[index]), t[index])
 
 
 def mse() -> Derivation:

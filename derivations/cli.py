@@ -1,4 +1,4 @@
-"""The ``gradproof`` command: ``tour`` and ``codegen`` (more verbs come with the catalogue)."""
+"""The ``gradproof`` command: ``tour``, ``derive``, ``codegen`` and ``document``."""
 
 from __future__ import annotations
 
@@ -53,6 +53,15 @@ def _codegen(args: argparse.Namespace) -> int:
     return 0
 
 
+def _document(args: argparse.Namespace) -> int:
+    from derivations.document import default_folder, write_documents
+
+    folder = default_folder() if args.output is None else args.output
+    for path in write_documents(folder, pdf=args.pdf):
+        print(f"wrote {path}")
+    return 0
+
+
 class UsageError(ValueError):
     """A command line that cannot be carried out as written (exit status 2)."""
 
@@ -81,6 +90,19 @@ def parser() -> argparse.ArgumentParser:
     codegen.add_argument("-o", "--output", required=True, help="the .py file to write")
     codegen.add_argument("--force", action="store_true", help="replace an existing file")
     codegen.set_defaults(run=_codegen)
+    document = verbs.add_parser(
+        "document", help="write every derivation as .tex and .md files (and one PDF)"
+    )
+    document.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        help="an existing folder (default: the derivations package folder)",
+    )
+    document.add_argument(
+        "--pdf", action="store_true", help="also compile gradproof-derivations.pdf (pdflatex)"
+    )
+    document.set_defaults(run=_document)
     return top
 
 
@@ -94,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"gradproof: error: {error}", file=sys.stderr)
         return 2
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, ValueError, KeyError, RuntimeError) as error:
         if args.debug:
             raise
         message = error.args[0] if isinstance(error, KeyError) and error.args else error

@@ -12,7 +12,7 @@ from derivations import worked_example
 from symbolic import activation_grad
 from symbolic.activations import z as z_symbol
 from symbolic.functions import sigmoid
-from symbolic.steps import Derivation, Rule, Step
+from symbolic.steps import Derivation, Rule, Step, numeric_value
 
 x1, x2, t = sp.symbols("x1 x2 t", real=True)
 w11, w12, w21, w22, b11, b12 = sp.symbols("w11 w12 w21 w22 b1_1 b1_2", real=True)
@@ -152,7 +152,7 @@ def worked_example_derivation() -> Derivation:
             Step(
                 Rule.EVALUATE,
                 exact[row.quantity],
-                sp.Float(sp.N(exact[row.quantity], 30), 30),
+                sp.Float(numeric_value(exact[row.quantity], 30), 30),
                 f"{row.quantity}: seed {row.seed:.3f}, exact {row.value:.15f}{flag}",
                 note_zh=f"{row.quantity}：种子 {row.seed:.3f}，精确值 {row.value:.15f}",
             )

@@ -19,6 +19,7 @@ from symbolic import activation_grad, loss_output_grad
 from symbolic.activations import z as z_symbol
 from symbolic.functions import sigmoid
 from symbolic.indices import j, t, y
+from symbolic.steps import numeric_value
 
 R = sp.Rational
 WEIGHTS = {
@@ -64,7 +65,7 @@ SEED_VALUES = {
 
 def round3(value: sp.Expr) -> sp.Rational:
     """Round to three decimals, half up, as the seed does by hand."""
-    decimal = Decimal(str(sp.N(value, 30))).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    decimal = Decimal(str(numeric_value(value, 30))).quantize(Decimal("0.001"), ROUND_HALF_UP)
     return sp.Rational(str(decimal))
 
 
@@ -133,7 +134,7 @@ def rows() -> list[Row]:
     exact, rounded = compute(lambda e: e), compute(round3)
     out = []
     for name, seed in SEED_VALUES.items():
-        value = float(sp.N(exact[name], 30))
+        value = float(numeric_value(exact[name], 30))
         agrees = abs(value - seed) <= 0.0005 + 1e-12
         note = ""
         if not agrees:

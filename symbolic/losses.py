@@ -15,7 +15,6 @@ from functools import cache
 
 import sympy as sp
 
-from symbolic.activations import in_terms_of_output
 from symbolic.activations import z as scalar_z
 from symbolic.functions import rowsum
 from symbolic.indices import C, contract, i, in_softmax_outputs, j, softmax_index, t, to_row, y, z
@@ -23,6 +22,7 @@ from symbolic.registry import ACTIVATIONS, LOSSES
 from symbolic.result import Result
 from symbolic.rewrite import stabilize
 from symbolic.rowwise import T, Z, pull_constants, row_vector, shift_by_max
+from symbolic.steps import evaluated
 
 SUM_OF_TARGETS = sp.Sum(t[i], (i, 1, C))
 ONE_HOT = "sum_i t_i = 1 (one-hot or probability targets)"
@@ -56,7 +56,8 @@ class FusedGradient:
 
 def _output_index(name: str, index: sp.Symbol) -> sp.Expr:
     entry = ACTIVATIONS[LOSSES[name].output]
-    return softmax_index(index) if entry.kind == "rowwise" else entry.definition(z[index])
+    # the primitive (sigma), whose derivative is the registry's derived, proven one
+    return softmax_index(index) if entry.kind == "rowwise" else entry.function(z[index])
 
 
 def _output_row(name: str) -> sp.Expr:
@@ -91,17 +92,20 @@ def _in_outputs(name: str, contracted: sp.Expr) -> sp.Expr:
     entry = ACTIVATIONS[LOSSES[name].output]
     if entry.kind == "rowwise":
         return in_softmax_outputs(contracted)
-    scalar = contracted.xreplace({z[j]: scalar_z, t[j]: _t})
-    form = in_terms_of_output(scalar, entry)
-    if form is None:  # already free of z (identity output: y = z)
-        form = scalar.xreplace({scalar_z: entry.function(scalar_z)})
-    return form.xreplace({entry.function(scalar_z): y[j], _t: t[j]})
+    output = sp.Symbol("y", real=True)
+    scalar = sp.expand(sp.cancel(contracted.xreplace({z[j]: scalar_z, t[j]: _t})))
+    form = scalar.xreplace({entry.function(scalar_z): output})
+    if form.has(scalar_z):
+        raise ValueError(
+            f"could not write {scalar} in terms of the output {entry.function(scalar_z)}"
+        )
+    return form.xreplace({output: y[j], _t: t[j]})
 
 
 @cache
 def fused_gradient(name: str) -> FusedGradient:
     r"""Derive :math:`\partial L / \partial z_j` through the paired output activation."""
-    raw = sp.diff(_loss_index(name, _output_index(name, i)), z[j])
+    raw = evaluated(sp.Derivative(_loss_index(name, _output_index(name, i)), z[j]))
     contracted = contract(raw)
     general = _in_outputs(name, contracted)
     if general.has(SUM_OF_TARGETS):

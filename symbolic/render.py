@@ -132,8 +132,10 @@ class LatexPrinter(SymPyLatexPrinter):
         super().__init__({"order": "none", **(settings or {})})
 
     def _print_Mul(self, expr):
+        if not isinstance(expr, sp.Mul):  # SymPy prints 1/x through here
+            return super()._print_Mul(expr)
         if expr.could_extract_minus_sign():
-            return "- " + self._print(-expr)
+            return "- " + self.parenthesize(-expr, 49)
         return super()._print_Mul(sp.Mul(*_textbook_order(expr.args), evaluate=False))
 
     def _print_Add(self, expr, order=None):
@@ -225,6 +227,9 @@ _LATEX_SPECIALS = {
     "}": r"\}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    "<": "$<$",
+    ">": "$>$",
+    "|": "$|$",
 }
 
 
@@ -241,9 +246,11 @@ def derivation_latex(derivation, lang: str = "en", standalone: bool = False) -> 
     for number, rule, note, step in rows:
         label = latex_escape(f"{word} {number} ({rule})" + (f": {note}" if note else ""))
         lines.append(rf"\intertext{{{label}}}")
-        lines.append(rf"{latex(step.before)} &= {latex(step.after)} \\")
+        # before and after on rows of their own: long index expressions fit the page
+        lines.append(rf"& {latex(step.before)} \\")
+        lines.append(rf"&= {latex(step.after)} \\")
     lines.append(
-        rf"\intertext{{$\Rightarrow$}} {latex(derivation.lhs)} &= {latex(derivation.result)}"
+        rf"\intertext{{$\Rightarrow$}} & {latex(derivation.lhs)} \\ &= {latex(derivation.result)}"
     )
     lines.append(r"\end{align*}")
     body = rf"\section*{{{latex_escape(title)}}}" + "\n" + "\n".join(lines) + "\n"

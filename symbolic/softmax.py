@@ -18,6 +18,7 @@ from symbolic.proof import prove_equal
 from symbolic.registry import ACTIVATIONS
 from symbolic.result import Result
 from symbolic.rowwise import V, Z, row_vector, shift_by_max
+from symbolic.steps import evaluated
 
 SOFTMAX_ROW = ACTIVATIONS["softmax"].definition(Z)
 
@@ -48,7 +49,7 @@ class SoftmaxJacobian:
 @cache
 def softmax_jacobian_generic() -> SoftmaxJacobian:
     """Derive the softmax Jacobian for a generic number of classes C."""
-    raw = sp.diff(softmax_index(i), z[j])
+    raw = evaluated(sp.Derivative(softmax_index(i), z[j]))
     contracted = contract(raw)
     result = sp.factor_terms(in_softmax_outputs(contracted))
     diagonal = sp.factor_terms(result.xreplace({j: i}))
