@@ -100,7 +100,8 @@ class Derivation:
         In order; ``result`` is the ``after`` of the last step that is not an evaluation
         at numbers (those checks come last).
     truth : sympy.Expr or None
-        Ground truth (``sympy.diff`` of the definition) that ``result`` must equal.
+        Ground truth (``sympy.diff`` of the definition) that ``result`` must equal; for a
+        derivative in one variable the result is also checked by central differences.
     title_zh : str
         The title in Chinese.
     """
@@ -124,6 +125,9 @@ class Derivation:
             step.verify()
         if self.truth is not None:
             check_equal(self.truth, self.result, f"{self.name}: result against sympy.diff")
+            lhs = self.lhs
+            if isinstance(lhs, sp.Derivative) and lhs.expr.free_symbols == set(lhs.variables):
+                finite_difference_check(lhs.expr, self.result, lhs.variables[0])
         return self
 
     def text(self, lang: str = "en") -> str:
@@ -153,8 +157,15 @@ class Derivation:
 
 @functools.cache
 def evaluated(expr: sp.Expr) -> sp.Expr:
-    """Return ``expr.doit()``, once per expression: derivations and their checks share it."""
-    return expr.doit()
+    """Evaluate the derivatives and substitutions in *expr*, once per expression.
+
+    Unlike ``doit()`` this leaves sums over a symbolic number of classes alone (SymPy
+    would try to evaluate them, slowly and for nothing); derivations and their checks
+    share the cache.
+    """
+    expr = sp.sympify(expr)
+    expr = expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: e.doit(deep=False))
+    return expr.replace(lambda e: isinstance(e, sp.Subs), lambda e: e.doit())
 
 
 def _given(expr: sp.Expr, given: dict) -> sp.Expr:
@@ -215,7 +226,7 @@ _numeric = numeric_value
 
 def check_equal(a: sp.Expr, b: sp.Expr, what: str) -> None:
     """Prove ``a == b`` after evaluating derivatives; index notation is instantiated."""
-    a, b = sp.sympify(a).doit(), sp.sympify(b).doit()
+    a, b = evaluated(a), evaluated(b)
     if a == b:  # the same expression tree (e.g. a step whose after is SymPy's own diff)
         return
     if isinstance(a, (sp.MatrixBase, sp.MatrixExpr)):
