@@ -12,7 +12,7 @@ from functools import cache
 
 import sympy as sp
 
-from symbolic import ACTIVATIONS, activation_grad, fused_gradient, softmax_jacobian_generic
+from symbolic import ACTIVATIONS, LOSSES, activation_grad, fused_gradient, softmax_jacobian_generic
 from symbolic.activations import output_substitution, textbook_derivative, z
 from symbolic.differentiate import derivative_steps
 from symbolic.functions import sigmoid as sigmoid_function
@@ -221,12 +221,21 @@ def softmax_jacobian() -> Derivation:
     )
 
 
+def _output_gradient(name: str, sum_note: tuple[str, str], delta_note: tuple[str, str]):
+    """The loss *name* summed over classes, and the two steps to dL/dy_j."""
+    loss = sp.Sum(LOSSES[name].term(y[i], t[i]), (i, 1, C))
+    raw = sp.diff(loss, y[j])
+    steps = (
+        Step(Rule.SUM, sp.Derivative(loss, y[j]), raw, sum_note[0], note_zh=sum_note[1]),
+        Step(Rule.KRONECKER, raw, loss_output_grad(name), delta_note[0], note_zh=delta_note[1]),
+    )
+    return sp.Derivative(loss, y[j]), steps
+
+
 def cross_entropy() -> Derivation:
     """Seed 4.1 part 1: dL/dy_j = -t_j / y_j (natural logarithm)."""
-    loss = -sp.Sum(t[i] * sp.log(y[i]), (i, 1, C))
-    raw = sp.diff(loss, y[j])
     x = sp.Symbol("x", positive=True)
-    steps = (
+    logs = (
         Step(
             Rule.LOG,
             sp.Derivative(sp.log(x), x),
@@ -241,26 +250,17 @@ def cross_entropy() -> Derivation:
             "a base-10 logarithm would add a factor 1/ln 10; cross-entropy uses ln",
             note_zh="以 10 为底时多一个因子 1/ln 10；交叉熵用自然对数",
         ),
-        Step(
-            Rule.SUM,
-            sp.Derivative(loss, y[j]),
-            raw,
-            "only the term i = j depends on y_j",
-            note_zh="求和中只有第 j 项依赖于 y_j",
-        ),
-        Step(
-            Rule.KRONECKER,
-            raw,
-            loss_output_grad("cross_entropy"),
-            "sum over delta_ij",
-            note_zh="δ_ij 合并求和",
-        ),
+    )
+    lhs, steps = _output_gradient(
+        "cross_entropy",
+        ("only the term i = j depends on y_j", "求和中只有第 j 项依赖于 y_j"),
+        ("sum over delta_ij", "δ_ij 合并求和"),
     )
     return Derivation(
         "cross-entropy",
         "Cross-entropy: gradient with respect to the outputs",
-        sp.Derivative(loss, y[j]),
-        steps,
+        lhs,
+        (*logs, *steps),
         title_zh="交叉熵对输出概率的梯度",
     )
 
@@ -378,35 +378,20 @@ def bce_sigmoid() -> Derivation:
 
 
 def _bce_term(index: sp.Symbol) -> sp.Expr:
-    from symbolic import LOSSES
-
     return LOSSES["bce"].term(ACTIVATIONS["sigmoid"].function(zi[index]), t[index])
 
 
 def mse() -> Derivation:
     """Seed 3.2: L = 1/2 sum (t_k - y_k)^2 gives dL/dy_j = -(t_j - y_j)."""
-    loss = sp.Sum((t[i] - y[i]) ** 2 / 2, (i, 1, C))
-    raw = sp.diff(loss, y[j])
-    steps = (
-        Step(
-            Rule.SUM,
-            sp.Derivative(loss, y[j]),
-            raw,
-            "chain rule on each square",
-            note_zh="对每一项平方用链式法则",
-        ),
-        Step(
-            Rule.KRONECKER,
-            raw,
-            loss_output_grad("mse"),
-            "only the term i = j remains",
-            note_zh="只剩 i = j 的一项",
-        ),
+    lhs, steps = _output_gradient(
+        "mse",
+        ("chain rule on each square", "对每一项平方用链式法则"),
+        ("only the term i = j remains", "只剩 i = j 的一项"),
     )
     return Derivation(
         "mse",
         "Mean squared error: gradient with respect to the outputs",
-        sp.Derivative(loss, y[j]),
+        lhs,
         steps,
         title_zh="均方误差对输出的梯度",
     )

@@ -16,6 +16,11 @@ def _latex_call(name: str, printer, arg: sp.Expr, exp: str | None = None) -> str
     return name + power + r"\left(" + printer._print(arg) + r"\right)"
 
 
+def _latex_reduction(prefix: str, printer, arg: sp.Expr, exp: str | None) -> str:
+    out = prefix + _latex_call("", printer, arg) + "_{k}"
+    return rf"\left({out}\right)^{{{exp}}}" if exp else out
+
+
 class _Primitive(sp.Function):
     """An elementwise activation whose derivative comes from the registry."""
 
@@ -93,8 +98,7 @@ class rowsum(sp.Function):  # noqa: N801
     nargs = 1
 
     def _latex(self, printer, exp=None):
-        out = r"\sum_{k=1}^{C} " + _latex_call("", printer, self.args[0]) + "_{k}"
-        return rf"\left({out}\right)^{{{exp}}}" if exp else out
+        return _latex_reduction(r"\sum_{k=1}^{C} ", printer, self.args[0], exp)
 
 
 class rowmax(sp.Function):  # noqa: N801
@@ -103,8 +107,7 @@ class rowmax(sp.Function):  # noqa: N801
     nargs = 1
 
     def _latex(self, printer, exp=None):
-        out = r"\max_{k} " + _latex_call("", printer, self.args[0]) + "_{k}"
-        return rf"\left({out}\right)^{{{exp}}}" if exp else out
+        return _latex_reduction(r"\max_{k} ", printer, self.args[0], exp)
 
 
 class shifted_logsumexp(sp.Function):  # noqa: N801

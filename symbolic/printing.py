@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
-from sympy.printing.precedence import precedence
 
 from symbolic.functions import rowmax
+from symbolic.render import signed_sum
 from symbolic.result import Result
 from symbolic.rowwise import SHIFTED, T, V, Z
 
@@ -37,12 +37,7 @@ class StablePrinter(NumPyPrinter):
 
     def _print_Add(self, expr: sp.Expr, order=None) -> str:
         # positive terms first: ``y - t`` is one pass over the arrays, ``-t + y`` two
-        terms = sorted(expr.args, key=lambda term: term.could_extract_minus_sign())
-        out = self._print(terms[0])
-        for term in terms[1:]:
-            sign, term = (" - ", -term) if term.could_extract_minus_sign() else (" + ", term)
-            out += sign + self.parenthesize(term, precedence(expr))
-        return out
+        return signed_sum(self, expr)
 
     def _print_exp(self, expr: sp.Expr) -> str:
         # e^{n a} = (e^{a})^n: n a may overflow the dtype where a does not (float32 tanh')

@@ -10,6 +10,16 @@ from sympy.printing.latex import LatexPrinter as SymPyLatexPrinter
 from sympy.printing.str import StrPrinter
 
 
+def signed_sum(printer, expr: sp.Add, minus: str = "-") -> str:
+    """Print a sum with its positive terms first: ``y - t``, ``δ_ij − y_j``."""
+    terms = sorted(expr.args, key=lambda term: term.could_extract_minus_sign())
+    out = printer._print(terms[0])
+    for term in terms[1:]:
+        sign, term = (f" {minus} ", -term) if term.could_extract_minus_sign() else (" + ", term)
+        out += sign + printer.parenthesize(term, 40)
+    return out
+
+
 class TextPrinter(StrPrinter):
     """StrPrinter with the seed's symbols (σ, δ, Σ, subscripts) on one line.
 
@@ -35,14 +45,7 @@ class TextPrinter(StrPrinter):
         return out
 
     def _print_Add(self, expr, order=None):
-        terms = sorted(expr.args, key=lambda a: a.could_extract_minus_sign())
-        out = self._print(terms[0])
-        for term in terms[1:]:
-            if term.could_extract_minus_sign():
-                out += " − " + self.parenthesize(-term, 40)
-            else:
-                out += " + " + self.parenthesize(term, 40)
-        return out
+        return signed_sum(self, expr, "−")
 
     def _print_sigmoid(self, expr):
         return f"σ({self._print(expr.args[0])})"
@@ -139,14 +142,7 @@ class LatexPrinter(SymPyLatexPrinter):
         return super()._print_Mul(sp.Mul(*_textbook_order(expr.args), evaluate=False))
 
     def _print_Add(self, expr, order=None):
-        terms = sorted(expr.args, key=lambda a: a.could_extract_minus_sign())
-        out = self._print(terms[0])
-        for term in terms[1:]:
-            if term.could_extract_minus_sign():
-                out += " - " + self.parenthesize(-term, 40)
-            else:
-                out += " + " + self.parenthesize(term, 40)
-        return out
+        return signed_sum(self, expr)
 
     def _print_Derivative(self, expr):
         ((variable, _),) = expr.variable_count
