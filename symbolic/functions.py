@@ -110,6 +110,21 @@ class rowmax(sp.Function):  # noqa: N801
         return _latex_reduction(r"\max_{k} ", printer, self.args[0], exp)
 
 
+class rowdot(sp.Function):  # noqa: N801
+    r"""Dot product over the classes of one sample: :math:`\sum_k a_k b_k` (row reduction).
+
+    The generated code uses it for sums of squares, which ``einsum`` computes without
+    a temporary array.
+    """
+
+    nargs = 2
+
+    def _latex(self, printer, exp=None):
+        a, b = (printer._print(arg) for arg in self.args)
+        out = r"\sum_{k=1}^{C} \left(" + a + r"\right)_{k} \left(" + b + r"\right)_{k}"
+        return rf"\left({out}\right)^{{{exp}}}" if exp else out
+
+
 class shifted_logsumexp(sp.Function):  # noqa: N801
     r""":math:`\log \sum_k e^{s_k}` for a row whose maximum is 0 (a max-shifted row).
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
-from symbolic.functions import rowmax
+from symbolic.functions import rowdot, rowmax, rowsum
 from symbolic.render import signed_sum
 from symbolic.result import Result
 from symbolic.rowwise import SHIFTED, T, V, Z
@@ -31,6 +31,10 @@ class StablePrinter(NumPyPrinter):
 
     def _print_rowsum(self, expr: sp.Expr) -> str:
         return self._reduce("sum", expr)
+
+    def _print_rowdot(self, expr: sp.Expr) -> str:
+        a, b = (self._print(arg) for arg in expr.args)
+        return f'{self._module_format("numpy.einsum")}("...i,...i->...", {a}, {b})[..., None]'
 
     def _print_rowmax(self, expr: sp.Expr) -> str:
         return self._reduce("max", expr)
@@ -85,6 +89,14 @@ def _arguments(result: Result, names: tuple[str, ...] | None) -> tuple[dict, lis
     return dict(zip(result.args, plain, strict=True)), plain
 
 
+def _sums_of_squares(code: sp.Expr) -> sp.Expr:
+    """``rowsum(x**2) -> rowdot(x, x)``: CSE then binds x once, and einsum needs no temporary."""
+    return code.replace(
+        lambda e: isinstance(e, rowsum) and e.args[0].is_Pow and e.args[0].exp == 2,
+        lambda e: rowdot(e.args[0].base, e.args[0].base),
+    )
+
+
 def lambdify_result(
     result: Result, namespace: dict, names: tuple[str, ...] | None = None
 ) -> Callable:
@@ -101,7 +113,7 @@ def lambdify_result(
     """
     renames, args = _arguments(result, names)
     shifted = sp.Symbol("shifted")
-    code = result.code.xreplace({SHIFTED: shifted, **renames})
+    code = _sums_of_squares(result.code).xreplace({SHIFTED: shifted, **renames})
     first = renames.get(Z)
 
     def cse(exprs):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symbolic.functions import rowmax, rowsum, shifted_logsumexp
+from symbolic.functions import rowdot, rowmax, rowsum, shifted_logsumexp
 
 Z, T, V = sp.symbols("Z T V", real=True)
 ROW_SYMBOLS = (Z, T, V)
@@ -44,6 +44,9 @@ def explicit(expr: sp.Expr, n_classes: int) -> list[sp.Expr]:
             return [sp.Add(*walk(e.args[0]))] * n_classes
         if isinstance(e, rowmax):
             return [SHIFT] * n_classes
+        if isinstance(e, rowdot):
+            left, right = walk(e.args[0]), walk(e.args[1])
+            return [sp.Add(*(a * b for a, b in zip(left, right, strict=True)))] * n_classes
         if isinstance(e, shifted_logsumexp):
             return walk(e.definition(e.args[0]))
         if not e.args:

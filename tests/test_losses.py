@@ -58,3 +58,15 @@ def test_stable_loss_forms_use_logits():
     assert loss("bce").code.has(softplus)
     assert loss("cross_entropy").code.has(shifted_logsumexp)
     assert not loss("cross_entropy").code.has(sp.log)
+
+
+def test_sum_of_squares_printing_rewrite_is_an_identity():
+    from symbolic.printing import _sums_of_squares
+    from symbolic.rowwise import explicit
+
+    code = loss("mse").code
+    rewritten = _sums_of_squares(code)
+    assert rewritten != code
+    for n_classes in (2, 3):
+        for a, b in zip(explicit(code, n_classes), explicit(rewritten, n_classes), strict=True):
+            assert is_zero(a - b)
