@@ -44,9 +44,62 @@ def _derive(args: argparse.Namespace) -> int:
     return 0
 
 
+def _example(args: argparse.Namespace) -> int:
+    import json
+
+    from derivations.example import quantities, table
+    from derivations.worked_example import rows
+
+    result = rows(quantities())
+    if args.json:
+        print(json.dumps([row.to_dict() for row in result], indent=1))
+    else:
+        print("Section 3.2's worked example through the numeric MLP (float64):")
+        print(table(result))
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from derivations.training import plot_xor, train_xor
+
+    if args.data != "xor":
+        raise UsageError(f"unknown data set {args.data!r}; available: xor")
+    if args.epochs < 1 or args.hidden < 1 or not args.lr > 0:
+        raise UsageError("--epochs and --hidden must be positive and --lr greater than 0")
+    net, history = train_xor(args.epochs, args.lr, args.hidden, args.seed)
+    if history["stopped"]:
+        print(f"stopped: {history['stopped']}")
+    solved = history["solved_at"]
+    print(
+        f"XOR, 2-{args.hidden}-1 sigmoid network, MSE, SGD (eta = {args.lr}, one sample per "
+        f"step): final loss {history['loss'][-1]:.6f}, accuracy "
+        f"{100 * history['accuracy'][-1]:.0f} %"
+    )
+    print(
+        f"100 % accuracy (every output within 0.4 of its target) at epoch {solved}"
+        if solved
+        else "100 % accuracy with margin not reached: try more --epochs or another --seed"
+    )
+    print(
+        "outputs:",
+        " ".join(
+            f"{x} -> {y:.3f}"
+            for x, y in zip(
+                ["00", "01", "10", "11"],
+                net.forward([[0, 0], [0, 1], [1, 0], [1, 1]])[:, 0],
+                strict=True,
+            )
+        ),
+    )
+    if args.plot:
+        plot_xor(net, history, args.plot)
+        print(f"wrote {args.plot}")
+    return 0 if solved else 1
+
+
 def _codegen(args: argparse.Namespace) -> int:
-    from derivations.files import atomic_write
     from numeric.codegen import module_source
+    from numeric.files import atomic_write
 
     atomic_write(args.output, module_source(), force=args.force)
     print(f"wrote {args.output}")
@@ -86,6 +139,17 @@ def parser() -> argparse.ArgumentParser:
     derive.add_argument("--lang", choices=("en", "zh"), default="en")
     derive.add_argument("--standalone", action="store_true", help="a whole LaTeX document")
     derive.set_defaults(run=_derive)
+    example = verbs.add_parser("example", help="the seed's worked example through the MLP")
+    example.add_argument("--json", action="store_true", help="print the rows as JSON")
+    example.set_defaults(run=_example)
+    train = verbs.add_parser("train", help="train the seed's network (xor)")
+    train.add_argument("data", help="xor")
+    train.add_argument("--epochs", type=int, default=5000)
+    train.add_argument("--lr", type=float, default=0.5, help="learning rate eta (seed: 0.5)")
+    train.add_argument("--hidden", type=int, default=2, help="hidden units (seed: 2)")
+    train.add_argument("--seed", type=int, default=0, help="shuffling (and init if hidden != 2)")
+    train.add_argument("--plot", help="save the loss curve and decision boundary (PNG)")
+    train.set_defaults(run=_train)
     codegen = verbs.add_parser("codegen", help="write a standalone NumPy module of the functions")
     codegen.add_argument("-o", "--output", required=True, help="the .py file to write")
     codegen.add_argument("--force", action="store_true", help="replace an existing file")

@@ -7,7 +7,7 @@ committed; :func:`stale_documents` tells whether they still match the catalogue.
 
 With ``pdf=True`` one combined document of every derivation is compiled with ``pdflatex``
 (Debian: texlive-latex-base and texlive-latex-recommended) into ``gradproof-derivations.pdf``.
-Every file is written atomically (:func:`derivations.files.atomic_write`).
+Every file is written atomically (:func:`numeric.files.atomic_write`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from derivations.files import atomic_write
+from numeric.files import atomic_write
 
 INDEX = "index.md"
 """The Markdown page that lists and links the derivations."""

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from derivations.cli import main
-from derivations.files import atomic_write
 from numeric import functions as F
+from numeric.files import atomic_write
 from symbolic import RESULTS
 
 INPUTS = {

@@ -1,4 +1,4 @@
-"""Atomic file writes: a temporary file in the target folder, then a rename."""
+"""Atomic file writes: a temporary file in the target folder, then a rename (NumPy-free)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,264 @@
+"""A NumPy multilayer perceptron whose backward pass runs on the SymPy-derived functions.
+
+Notation follows the seed: layer l computes ``z^(l) = W^(l) a^(l-1) + b^(l)`` with
+``W^(l)`` of shape (n_out, n_in), and ``a^(l) = f(z^(l))``; arrays are batch-first, so
+in code ``z = a @ W.T + b``. The activation derivatives ``NAME_grad`` and the loss
+gradients come from :mod:`numeric.functions` (generated from :mod:`symbolic`); no
+derivative formula is written here.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+
+from numeric import functions as F
+from symbolic import ACTIVATIONS, ELEMENTWISE, LOSSES
+
+
+class ShapeError(ValueError):
+    """An array whose shape does not fit the network."""
+
+
+def _check_name(name: str, known, what: str) -> str:
+    if name not in known:
+        raise ValueError(f"unknown {what} {name!r}; known: {', '.join(known)}")
+    return name
+
+
+def _activations(activations: str | Sequence[str], loss: str, n_layers: int) -> list[str]:
+    if isinstance(activations, str):
+        hidden = _check_name(activations, ELEMENTWISE, "activation")
+        return [hidden] * (n_layers - 1) + [LOSSES[loss].output]
+    names = list(activations)
+    if len(names) != n_layers:
+        raise ValueError(f"expected {n_layers} activations (one per layer), got {len(names)}")
+    for name in names[:-1]:
+        _check_name(name, ELEMENTWISE, "hidden activation")
+    _check_name(names[-1], ACTIVATIONS, "output activation")
+    if names[-1] != LOSSES[loss].output and loss != "mse":
+        # bce and cross_entropy are generated from logits through their paired output
+        raise ValueError(
+            f"loss {loss!r} needs output activation {LOSSES[loss].output!r}, not {names[-1]!r}"
+        )
+    return names
+
+
+class MLP:
+    r"""A multilayer perceptron with any depth and width.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        ``(n_inputs, n_hidden..., n_outputs)``.
+    activations : str or sequence of str
+        One registry name per layer (the last must be the loss's output activation), or one
+        name for all hidden layers; the output layer then takes the loss's pairing:
+        softmax for ``cross_entropy``, sigmoid for ``bce``, identity for ``mse``.
+    loss : {"mse", "bce", "cross_entropy"}
+        Per sample :math:`\tfrac12\sum_k (t_k - y_k)^2`, summed binary cross-entropy, or
+        :math:`-\sum_k t_k \log y_k`; the batch loss is the mean over samples.
+    seed : int, optional
+        Seed of the weight initialisation (Glorot uniform; biases zero).
+    dtype : numpy dtype
+        float64 by default; float32 is supported.
+    """
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        activations: str | Sequence[str] = "sigmoid",
+        loss: str = "mse",
+        seed: int | None = None,
+        dtype=np.float64,
+    ):
+        sizes = [int(n) for n in layer_sizes]
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(f"layer_sizes needs at least two positive sizes, got {layer_sizes}")
+        self.loss_name = _check_name(loss, LOSSES, "loss")
+        self.activations = _activations(activations, loss, len(sizes) - 1)
+        self.dtype = np.dtype(dtype)
+        rng = np.random.default_rng(seed)
+        self.W, self.b = [], []
+        for n_in, n_out in itertools.pairwise(sizes):
+            limit = np.sqrt(6.0 / (n_in + n_out))
+            self.W.append(rng.uniform(-limit, limit, (n_out, n_in)).astype(self.dtype))
+            self.b.append(np.zeros(n_out, self.dtype))
+
+    @classmethod
+    def from_params(
+        cls,
+        params: dict,
+        activations: str | Sequence[str] = "sigmoid",
+        loss: str = "mse",
+        dtype=np.float64,
+    ) -> MLP:
+        """Build a network from ``{"W1": ..., "b1": ..., "W2": ...}`` (seed notation)."""
+        n_layers = sum(1 for key in params if key.startswith("W"))
+        if n_layers == 0:
+            raise ValueError("params needs W1, b1, W2, b2, ...")
+        W = [
+            np.atleast_2d(np.asarray(params[f"W{layer}"], dtype))
+            for layer in range(1, n_layers + 1)
+        ]
+        b = [
+            np.atleast_1d(np.asarray(params[f"b{layer}"], dtype))
+            for layer in range(1, n_layers + 1)
+        ]
+        sizes = [W[0].shape[1]] + [w.shape[0] for w in W]
+        for layer, (w, bias) in enumerate(zip(W, b, strict=True), 1):
+            if w.shape[1] != sizes[layer - 1] or bias.shape != (w.shape[0],):
+                raise ShapeError(f"W{layer} {w.shape} and b{layer} {bias.shape} do not chain")
+        net = cls(sizes, activations, loss, dtype=dtype)
+        net.W, net.b = W, b
+        return net
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        """The parameters by name, ``W1, b1, W2, b2, ...`` (the arrays themselves)."""
+        out = {}
+        for layer, (w, b) in enumerate(zip(self.W, self.b, strict=True), 1):
+            out[f"W{layer}"], out[f"b{layer}"] = w, b
+        return out
+
+    def _inputs(self, X) -> np.ndarray:
+        X = np.asarray(X, self.dtype)
+        X = X.reshape(1, -1) if X.ndim == 1 else X
+        if X.ndim != 2 or X.shape[1] != self.W[0].shape[1]:
+            raise ShapeError(
+                f"X must have shape (n_samples, {self.W[0].shape[1]}), got {np.shape(X)}"
+            )
+        if not np.all(np.isfinite(X)):
+            raise ValueError("X contains NaN or infinite values")
+        return X
+
+    def _forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Return the pre-activations z and activations a of every layer (a[0] = X)."""
+        zs, activations = [], [X]
+        for W, b, name in zip(self.W, self.b, self.activations, strict=True):
+            z = activations[-1] @ W.T + b
+            zs.append(z)
+            activations.append(getattr(F, name)(z))
+        return zs, activations
+
+    def forward(self, X) -> np.ndarray:
+        """Return the network's outputs y for inputs X of shape (n_samples, n_inputs)."""
+        return self._forward(self._inputs(X))[1][-1]
+
+    def targets(self, T, n_samples: int) -> np.ndarray:
+        """Return T as a (n_samples, n_outputs) array; class indices become one-hot."""
+        n_out = self.W[-1].shape[0]
+        T = np.asarray(T)
+        if T.ndim == 1 and np.issubdtype(T.dtype, np.integer) and n_out > 1:
+            if T.min(initial=0) < 0 or T.max(initial=0) >= n_out:
+                raise ValueError(f"class labels must lie in 0..{n_out - 1}")
+            T = np.eye(n_out, dtype=self.dtype)[T]
+        T = np.asarray(T, self.dtype).reshape(n_samples, -1)
+        if T.shape[1] != n_out:
+            raise ShapeError(f"T must have shape ({n_samples}, {n_out}), got {T.shape}")
+        if not np.all(np.isfinite(T)):
+            raise ValueError("T contains NaN or infinite values")
+        return T
+
+    @property
+    def fused(self) -> bool:
+        """True when the output activation is the loss's pairing (one fused dL/dz)."""
+        return self.activations[-1] == LOSSES[self.loss_name].output
+
+    def _per_sample_loss(self, zs, activations, T) -> np.ndarray:
+        # paired losses are generated from the logits; mse after another output takes y
+        inputs = zs[-1] if self.fused else activations[-1]
+        return getattr(F, self.loss_name)(inputs, T)
+
+    def loss(self, X, T) -> float:
+        """Return the mean over samples of the per-sample loss."""
+        X = self._inputs(X)
+        zs, activations = self._forward(X)
+        return float(np.mean(self._per_sample_loss(zs, activations, self.targets(T, len(X)))))
+
+    def _output_delta(self, zs, activations, T) -> np.ndarray:
+        """dL/dz of the output layer, per sample."""
+        if self.fused:
+            # the derived fused gradient: y * sum(t) - t (softmax + cross-entropy),
+            # y - t (sigmoid + BCE, identity + MSE)
+            return getattr(F, f"{self.loss_name}_grad")(zs[-1], T)
+        dl_dy = F.mse_grad(activations[-1], T)
+        if self.activations[-1] == "softmax":
+            return F.softmax_jvp(zs[-1], dl_dy)
+        return dl_dy * getattr(F, f"{self.activations[-1]}_grad")(zs[-1])
+
+    def gradients(self, X, T) -> dict[str, np.ndarray]:
+        """Return dL/dW1, dL/db1, ... of the mean batch loss, by backpropagation."""
+        X = self._inputs(X)
+        T = self.targets(T, len(X))
+        zs, activations = self._forward(X)
+        delta = self._output_delta(zs, activations, T) / len(X)
+        grads = {}
+        for layer in range(len(self.W) - 1, -1, -1):
+            grads[f"W{layer + 1}"] = delta.T @ activations[layer]
+            grads[f"b{layer + 1}"] = delta.sum(axis=0)
+            if layer > 0:  # delta^(l) = (W^(l+1)^T delta^(l+1)) * f'(z^(l)), seed 3.4
+                delta = (delta @ self.W[layer]) * getattr(F, f"{self.activations[layer - 1]}_grad")(
+                    zs[layer - 1]
+                )
+        return {name: grads[name] for name in self.params}
+
+    def fit(
+        self,
+        X,
+        y,
+        *,
+        epochs: int,
+        learning_rate: float,
+        batch_size: int | None = None,
+        optimizer: str = "sgd",
+        seed: int | None = None,
+        progress: bool | None = None,
+    ) -> dict:
+        """Train with mini-batch gradient descent; return the history (see numeric.train.fit).
+
+        ``sgd`` is the seed's theta <- theta - eta dL/dtheta; ``momentum`` and ``adam`` are
+        the usual variants. The loss is the mean over the batch.
+        """
+        from numeric.train import fit
+
+        return fit(
+            self,
+            X,
+            y,
+            epochs=epochs,
+            learning_rate=learning_rate,
+            batch_size=batch_size,
+            optimizer=optimizer,
+            seed=seed,
+            progress=progress,
+        )
+
+    def save(self, path) -> None:
+        """Write the parameters W1, b1, ... to a ``.npz`` file, atomically."""
+        import io
+
+        from numeric.files import atomic_write
+
+        buffer = io.BytesIO()
+        np.savez(buffer, **self.params)
+        atomic_write(path, buffer.getvalue())
+
+    @classmethod
+    def load(
+        cls, path, activations: str | Sequence[str] = "sigmoid", loss: str = "mse", dtype=np.float64
+    ) -> MLP:
+        """Read parameters written by :meth:`save` and build the network."""
+        with np.load(path, allow_pickle=False) as data:
+            return cls.from_params({k: data[k] for k in data.files}, activations, loss, dtype)
+
+    def predict(self, X) -> np.ndarray:
+        """Return class indices (argmax, or y > 0.5 for one sigmoid output); MSE: the outputs."""
+        y = self.forward(X)
+        if self.loss_name == "mse":
+            return y
+        if y.shape[1] == 1:
+            return (y[:, 0] > 0.5).astype(int)
+        return np.argmax(y, axis=1)

@@ -1,0 +1,188 @@
+"""The numeric MLP: backprop on the generated functions against finite differences."""
+
+import json
+
+import numpy as np
+import pytest
+
+from derivations.cli import main
+from numeric.mlp import MLP, ShapeError
+from symbolic import ELEMENTWISE, LOSSES
+
+HIDDEN = [a for a in ELEMENTWISE if a != "relu"]  # relu is checked away from its kink below
+
+
+def _data(loss, rng, n=5, n_out=3):
+    X = rng.normal(size=(n, 4))
+    if loss == "cross_entropy":
+        return X, np.eye(n_out)[rng.integers(0, n_out, n)]
+    return X, rng.uniform(0, 1, (n, n_out))
+
+
+def _central(net, X, T, p, index, h):
+    old = p[index]
+    p[index] = old + h
+    up = net.loss(X, T)
+    p[index] = old - h
+    down = net.loss(X, T)
+    p[index] = old
+    return (up - down) / (2 * h)
+
+
+def _finite_differences(net, X, T, h=1e-4):
+    """Central differences with one Richardson extrapolation: error O(h^4) + eps/h."""
+    out = {}
+    for name, p in net.params.items():
+        grad = np.zeros_like(p)
+        for index in np.ndindex(p.shape):
+            coarse, fine = (_central(net, X, T, p, index, step) for step in (h, h / 2))
+            grad[index] = (4 * fine - coarse) / 3
+        out[name] = grad
+    return out
+
+
+def _max_relative_error(a, n):
+    return max(
+        float(np.max(np.abs(a[k] - n[k]) / np.maximum(np.abs(a[k]) + np.abs(n[k]), 1e-8)))
+        for k in a
+    )
+
+
+@pytest.mark.parametrize("loss", list(LOSSES))
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_gradients_match_finite_differences(hidden, loss, rng):
+    net = MLP([4, 5, 3, 3], hidden, loss, seed=1)
+    X, T = _data(loss, rng)
+    assert _max_relative_error(net.gradients(X, T), _finite_differences(net, X, T)) < 1e-7
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "tanh", "softmax", "softplus"])
+def test_mse_after_any_output_matches_finite_differences(output, rng):
+    net = MLP([4, 5, 3], ["tanh", output], "mse", seed=2)
+    X, T = _data("mse", rng)
+    assert _max_relative_error(net.gradients(X, T), _finite_differences(net, X, T)) < 1e-7
+
+
+def test_relu_network_away_from_kinks(rng):
+    net = MLP([4, 6, 3], "relu", "cross_entropy", seed=3)
+    X, T = _data("cross_entropy", rng)
+    assert _max_relative_error(net.gradients(X, T), _finite_differences(net, X, T)) < 1e-6
+
+
+def test_negative_control_a_wrong_gradient_is_caught(rng):
+    net = MLP([4, 5, 3], "sigmoid", "cross_entropy", seed=1)
+    X, T = _data("cross_entropy", rng)
+    grads = net.gradients(X, T)
+    grads["W1"] = grads["W1"].T.copy().reshape(grads["W1"].shape)  # a transposed-style bug
+    assert _max_relative_error(grads, _finite_differences(net, X, T)) > 1e-2
+
+
+def test_worked_example_against_an_independent_computation():
+    from derivations.example import quantities
+
+    values = quantities()
+    s = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+    h = s(np.array([0.5 + 0.5 - 0.2, -0.5 - 0.5 + 0.7]))
+    y = s(h.sum() - 0.5)
+    delta2 = y * y * (1 - y)
+    delta1 = delta2 * h * (1 - h)
+    assert values["y"] == pytest.approx(y, rel=1e-12)
+    assert values["delta2"] == pytest.approx(delta2, rel=1e-12)
+    assert [values["delta1_1"], values["delta1_2"]] == pytest.approx(delta1, rel=1e-12)
+    assert values["W1_21 new"] == pytest.approx(-0.5 - 0.5 * delta1[1], rel=1e-12)
+
+
+def test_example_json_rows(capsys):
+    assert main(["example", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 27 and set(rows[0]) == {"quantity", "seed", "value", "agrees", "note"}
+    assert [r["quantity"] for r in rows if not r["agrees"]] == ["W2_2 new"]
+    assert all(abs(r["value"] - r["seed"]) <= 5e-4 for r in rows if r["agrees"])
+
+
+def test_xor_is_learnt_from_the_seeds_weights(capsys):
+    assert main(["train", "xor"]) == 0
+    out = capsys.readouterr().out
+    assert "100 % accuracy (every output within 0.4 of its target) at epoch" in out
+
+
+def test_training_lowers_the_loss(rng):
+    X = rng.normal(size=(60, 4))
+    labels = (X[:, 0] + X[:, 1] > 0).astype(int)
+    for optimizer in ("sgd", "momentum", "adam"):
+        net = MLP([4, 8, 2], "tanh", "cross_entropy", seed=0)
+        history = net.fit(
+            X,
+            labels,
+            epochs=30,
+            learning_rate=0.05,
+            batch_size=8,
+            optimizer=optimizer,
+            seed=0,
+            progress=False,
+        )
+        assert history["loss"][-1] < 0.7 * history["loss"][0], optimizer
+
+
+def test_float32_training_stays_float32(rng):
+    net = MLP([4, 6, 3], "sigmoid", "cross_entropy", seed=0, dtype=np.float32)
+    X, T = _data("cross_entropy", rng)
+    net.fit(X, T, epochs=3, learning_rate=0.1, progress=False)
+    assert all(p.dtype == np.float32 for p in net.params.values())
+    assert net.gradients(X, T)["W1"].dtype == np.float32
+
+
+def test_divergence_stops_and_keeps_the_last_finite_weights():
+    X = np.array([[1e150, -1e150]])
+    net = MLP([2, 2], "identity", "mse", seed=0)
+    before = {k: v.copy() for k, v in net.params.items()}
+    history = net.fit(X, [[0.0, 0.0]], epochs=5, learning_rate=1.0, progress=False)
+    assert "kept the weights" in history["stopped"]
+    assert all(np.all(np.isfinite(v)) for v in net.params.values())
+    assert len(history["loss"]) < 5 or before
+
+
+def test_save_and_load_round_trip(tmp_path, rng):
+    net = MLP([3, 4, 2], "tanh", "cross_entropy", seed=5)
+    path = tmp_path / "weights.npz"
+    net.save(path)
+    again = MLP.load(path, "tanh", "cross_entropy")
+    X = rng.normal(size=(4, 3))
+    np.testing.assert_array_equal(again.forward(X), net.forward(X))
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "match"),
+    [
+        (lambda: MLP([2, 3], "swish", "mse"), ValueError, "unknown activation 'swish'"),
+        (lambda: MLP([2, 3], "tanh", "hinge"), ValueError, "unknown loss 'hinge'"),
+        (lambda: MLP([2], "tanh", "mse"), ValueError, "at least two"),
+        (lambda: MLP([2, 3, 2], ["tanh", "sigmoid"], "cross_entropy"), ValueError, "needs output"),
+        (
+            lambda: MLP([2, 3], "tanh", "mse").forward(np.zeros((4, 3))),
+            ShapeError,
+            r"\(n_samples, 2\)",
+        ),
+        (lambda: MLP([2, 3], "tanh", "mse").forward([[np.nan, 0]]), ValueError, "NaN"),
+        (
+            lambda: MLP([2, 3], "tanh", "cross_entropy").loss([[0, 0]], np.array([3])),
+            ValueError,
+            "class labels",
+        ),
+        (
+            lambda: MLP([2, 3], "tanh", "mse").fit(
+                [[0, 0]], [[0, 0, 0]], epochs=1, learning_rate=0
+            ),
+            ValueError,
+            "learning_rate must be positive",
+        ),
+        (
+            lambda: MLP.from_params({"W1": np.zeros((2, 2)), "b1": np.zeros(3)}),
+            ShapeError,
+            "do not chain",
+        ),
+    ],
+)
+def test_bad_input_raises_clear_errors(build, error, match):
+    with pytest.raises(error, match=match):
+        build()
