@@ -59,13 +59,53 @@ def _example(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train_table(args: argparse.Namespace) -> int:
+    from derivations import training
+
+    if args.data == "digits":
+        X, y = training.digits()
+        classes = [str(c) for c in range(10)]
+    else:
+        if args.target is None:
+            raise UsageError("training on a CSV file needs --target COLUMN")
+        X, y, classes = training.read_csv(args.data, args.target)
+    scores = training.train_classifier(
+        X,
+        y,
+        len(classes),
+        hidden=args.hidden,
+        epochs=args.epochs,
+        learning_rate=args.lr,
+        seed=args.seed,
+    )
+    if scores["stopped"]:
+        print(f"stopped: {scores['stopped']}")
+    print(
+        f"{args.data}: {len(X)} rows, {X.shape[1]} features, {len(classes)} classes; "
+        f"{X.shape[1]}-{args.hidden}-{len(classes)} tanh network, softmax cross-entropy, SGD "
+        f"(eta = {args.lr}, batch 32, {args.epochs} epochs)"
+    )
+    print(
+        f"train accuracy {100 * scores['train_accuracy']:.1f} % ({scores['n_train']} rows), "
+        f"held-out accuracy {100 * scores['test_accuracy']:.1f} % ({scores['n_test']} rows)"
+    )
+    return 0
+
+
 def _train(args: argparse.Namespace) -> int:
     from derivations.training import plot_xor, train_xor
 
+    if (args.epochs is not None and args.epochs < 1) or (
+        args.hidden is not None and args.hidden < 1
+    ):
+        raise UsageError("--epochs and --hidden must be positive")
+    if not args.lr > 0:
+        raise UsageError("--lr must be greater than 0")
     if args.data != "xor":
-        raise UsageError(f"unknown data set {args.data!r}; available: xor")
-    if args.epochs < 1 or args.hidden < 1 or not args.lr > 0:
-        raise UsageError("--epochs and --hidden must be positive and --lr greater than 0")
+        args.epochs, args.hidden = args.epochs or 100, args.hidden or 32
+        args.lr = 0.1 if args.lr == 0.5 else args.lr
+        return _train_table(args)
+    args.epochs, args.hidden = args.epochs or 5000, args.hidden or 2
     net, history = train_xor(args.epochs, args.lr, args.hidden, args.seed)
     if history["stopped"]:
         print(f"stopped: {history['stopped']}")
@@ -142,11 +182,12 @@ def parser() -> argparse.ArgumentParser:
     example = verbs.add_parser("example", help="the seed's worked example through the MLP")
     example.add_argument("--json", action="store_true", help="print the rows as JSON")
     example.set_defaults(run=_example)
-    train = verbs.add_parser("train", help="train the seed's network (xor)")
-    train.add_argument("data", help="xor")
-    train.add_argument("--epochs", type=int, default=5000)
-    train.add_argument("--lr", type=float, default=0.5, help="learning rate eta (seed: 0.5)")
-    train.add_argument("--hidden", type=int, default=2, help="hidden units (seed: 2)")
+    train = verbs.add_parser("train", help="train on xor, digits or a CSV file")
+    train.add_argument("data", help="xor, digits, or FILE.csv (with --target)")
+    train.add_argument("--target", help="the class column of a CSV file")
+    train.add_argument("--epochs", type=int, help="default 5000 (xor), 100 (others)")
+    train.add_argument("--lr", type=float, default=0.5, help="learning rate (xor: 0.5, else 0.1)")
+    train.add_argument("--hidden", type=int, help="hidden units: 2 for xor (the seed's), else 32")
     train.add_argument("--seed", type=int, default=0, help="shuffling (and init if hidden != 2)")
     train.add_argument("--plot", help="save the loss curve and decision boundary (PNG)")
     train.set_defaults(run=_train)

@@ -43,6 +43,30 @@ def _sigmoid_steps(out: Callable[[str], None]) -> None:
         out(f"   {line}")
 
 
+def _worked_example(out: Callable[[str], None]) -> None:
+    from derivations.example import quantities
+    from derivations.worked_example import rows
+
+    result = rows(quantities())
+    agree = sum(row.agrees for row in result)
+    out("6. The worked example of section 3.2 through the numeric MLP (gradproof example)")
+    out(f"   {agree} of the {len(result)} numbers the seed prints agree at its precision")
+    for row in result:
+        if not row.agrees:
+            out(f"   {row.quantity}: seed {row.seed:.3f}, gradproof {row.value:.6f}; {row.note}")
+
+
+def _xor(out: Callable[[str], None]) -> None:
+    from derivations.training import train_xor
+
+    _, history = train_xor()
+    out("7. The seed's 2-2-1 network learns XOR (gradproof train xor)")
+    out(
+        f"   SGD with eta = 0.5 from the seed's weights: every output within 0.4 of its "
+        f"target at epoch {history['solved_at']}"
+    )
+
+
 def _seed_numbers(out: Callable[[str], None]) -> None:
     from numeric import functions
 
@@ -60,6 +84,15 @@ def _seed_numbers(out: Callable[[str], None]) -> None:
 def run(out: Callable[[str], None] = print) -> None:
     """Print the tour: derivations, proofs and the generated functions at the seed's numbers."""
     out("gradproof tour: SymPy derives the seed's gradients now, and each one is proven.\n")
-    for section in (_sigmoid, _softmax, _cross_entropy, _seed_numbers, _sigmoid_steps):
+    sections = (
+        _sigmoid,
+        _softmax,
+        _cross_entropy,
+        _seed_numbers,
+        _sigmoid_steps,
+        _worked_example,
+        _xor,
+    )
+    for section in sections:
         section(out)
         out("")

@@ -79,3 +79,88 @@ def plot_xor(net: MLP, history: dict, path: Path) -> None:
     figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
     plt.close(figure)
     atomic_write(path, buffer.getvalue())
+
+
+def read_csv(path: Path, target: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Read numeric feature columns and a class column *target* from a CSV file with a header.
+
+    Returns the features, the class indices and the class names (sorted).
+
+    Raises
+    ------
+    ValueError
+        For a missing target column, a non-numeric feature, an empty file or ragged rows.
+    """
+    import csv
+
+    with open(path, newline="") as handle:
+        rows = list(csv.reader(handle))
+    if len(rows) < 2:
+        raise ValueError(f"{path}: needs a header and at least one row")
+    header, body = rows[0], rows[1:]
+    if target not in header:
+        raise ValueError(f"{path}: no column {target!r}; columns: {', '.join(header)}")
+    column = header.index(target)
+    features = [name for k, name in enumerate(header) if k != column]
+    X, labels = [], []
+    for line, row in enumerate(body, 2):
+        if len(row) != len(header):
+            raise ValueError(f"{path}:{line}: expected {len(header)} fields, got {len(row)}")
+        try:
+            X.append([float(v) for k, v in enumerate(row) if k != column])
+        except ValueError:
+            raise ValueError(f"{path}:{line}: a feature is not a number") from None
+        labels.append(row[column])
+    classes = sorted(set(labels))
+    y = np.array([classes.index(label) for label in labels])
+    X = np.array(X, dtype=float)
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{path}: features must be finite numbers")
+    return X, y, classes if features else []
+
+
+def train_classifier(
+    X: np.ndarray,
+    y: np.ndarray,
+    n_classes: int,
+    *,
+    hidden: int = 32,
+    epochs: int = 100,
+    learning_rate: float = 0.1,
+    seed: int = 0,
+    test_fraction: float = 0.25,
+) -> dict:
+    """Standardize, split (seeded), train a tanh MLP with softmax cross-entropy; return scores."""
+    if n_classes < 2 or len(X) < 4:
+        raise ValueError("need at least two classes and four rows")
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(X))
+    n_test = max(1, round(test_fraction * len(X)))
+    test, train = order[:n_test], order[n_test:]
+    mean, std = X[train].mean(axis=0), X[train].std(axis=0)
+    std[std == 0] = 1.0
+    Z = (X - mean) / std
+    net = MLP([X.shape[1], hidden, n_classes], "tanh", "cross_entropy", seed=seed)
+    history = net.fit(
+        Z[train], y[train], epochs=epochs, learning_rate=learning_rate, batch_size=32, seed=seed
+    )
+    return {
+        "train_accuracy": history["accuracy"][-1] if history["accuracy"] else 0.0,
+        "test_accuracy": float(np.mean(net.predict(Z[test]) == y[test])),
+        "loss": history["loss"][-1] if history["loss"] else float("nan"),
+        "n_train": len(train),
+        "n_test": len(test),
+        "stopped": history["stopped"],
+    }
+
+
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    """The 8x8 digits data set from scikit-learn (installed separately)."""
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise RuntimeError(
+            "gradproof train digits needs scikit-learn: pip install scikit-learn"
+        ) from None
+    data = load_digits()
+    return data.data.astype(float), data.target

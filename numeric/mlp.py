@@ -18,6 +18,11 @@ from numeric import functions as F
 from symbolic import ACTIVATIONS, ELEMENTWISE, LOSSES
 
 
+def _fn(name: str):
+    """The generated function *name* (cached by :func:`numeric.functions.generated`)."""
+    return F.generated(name)
+
+
 class ShapeError(ValueError):
     """An array whose shape does not fit the network."""
 
@@ -140,7 +145,7 @@ class MLP:
         for W, b, name in zip(self.W, self.b, self.activations, strict=True):
             z = activations[-1] @ W.T + b
             zs.append(z)
-            activations.append(getattr(F, name)(z))
+            activations.append(_fn(name)(z))
         return zs, activations
 
     def forward(self, X) -> np.ndarray:
@@ -170,7 +175,7 @@ class MLP:
     def _per_sample_loss(self, zs, activations, T) -> np.ndarray:
         # paired losses are generated from the logits; mse after another output takes y
         inputs = zs[-1] if self.fused else activations[-1]
-        return getattr(F, self.loss_name)(inputs, T)
+        return _fn(self.loss_name)(inputs, T)
 
     def loss(self, X, T) -> float:
         """Return the mean over samples of the per-sample loss."""
@@ -183,11 +188,11 @@ class MLP:
         if self.fused:
             # the derived fused gradient: y * sum(t) - t (softmax + cross-entropy),
             # y - t (sigmoid + BCE, identity + MSE)
-            return getattr(F, f"{self.loss_name}_grad")(zs[-1], T)
-        dl_dy = F.mse_grad(activations[-1], T)
+            return _fn(f"{self.loss_name}_grad")(zs[-1], T)
+        dl_dy = _fn("mse_grad")(activations[-1], T)
         if self.activations[-1] == "softmax":
-            return F.softmax_jvp(zs[-1], dl_dy)
-        return dl_dy * getattr(F, f"{self.activations[-1]}_grad")(zs[-1])
+            return _fn("softmax_jvp")(zs[-1], dl_dy)
+        return dl_dy * _fn(f"{self.activations[-1]}_grad")(zs[-1])
 
     def gradients(self, X, T) -> dict[str, np.ndarray]:
         """Return dL/dW1, dL/db1, ... of the mean batch loss, by backpropagation."""
@@ -200,7 +205,7 @@ class MLP:
             grads[f"W{layer + 1}"] = delta.T @ activations[layer]
             grads[f"b{layer + 1}"] = delta.sum(axis=0)
             if layer > 0:  # delta^(l) = (W^(l+1)^T delta^(l+1)) * f'(z^(l)), seed 3.4
-                delta = (delta @ self.W[layer]) * getattr(F, f"{self.activations[layer - 1]}_grad")(
+                delta = (delta @ self.W[layer]) * _fn(f"{self.activations[layer - 1]}_grad")(
                     zs[layer - 1]
                 )
         return {name: grads[name] for name in self.params}

@@ -186,3 +186,34 @@ def test_save_and_load_round_trip(tmp_path, rng):
 def test_bad_input_raises_clear_errors(build, error, match):
     with pytest.raises(error, match=match):
         build()
+
+
+def test_train_on_a_csv_file(tmp_path, capsys, rng):
+    X = rng.normal(size=(120, 3))
+    labels = np.where(X[:, 0] - X[:, 2] > 0, "up", "down")
+    path = tmp_path / "data.csv"
+    lines = ["a,b,c,label"] + [
+        f"{a},{b},{c},{label}" for (a, b, c), label in zip(X, labels, strict=True)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    assert main(["train", str(path), "--target", "label", "--epochs", "60"]) == 0
+    out = capsys.readouterr().out
+    held_out = float(out.split("held-out accuracy ")[1].split(" %")[0])
+    assert held_out >= 85.0
+
+
+@pytest.mark.parametrize(
+    ("content", "argv_tail", "message"),
+    [
+        ("a,b\n1,x\n2,y\n", ["--target", "b"], "need at least two classes"),
+        ("a,b\n1\n", ["--target", "b"], "expected 2 fields"),
+        ("a,b\nfoo,x\n", ["--target", "b"], "not a number"),
+        ("a,b\n1,x\n", ["--target", "nope"], "no column 'nope'"),
+    ],
+)
+def test_malformed_csv_is_one_line_and_exit_1(tmp_path, capsys, content, argv_tail, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    assert main(["train", str(path), *argv_tail]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and message in error
