@@ -19,8 +19,12 @@ from symbolic import ACTIVATIONS, ELEMENTWISE, LOSSES
 
 
 def _fn(name: str):
-    """The generated function *name* (cached by :func:`numeric.functions.generated`)."""
-    return F.generated(name)
+    """The lambdified body of the generated function *name*.
+
+    The MLP validates its inputs once, at its public methods; inside, it calls the bodies
+    directly, without the wrappers' per-call conversions (row reductions keep their axis).
+    """
+    return F.generated(name).__wrapped__
 
 
 class ShapeError(ValueError):
@@ -197,7 +201,10 @@ class MLP:
     def gradients(self, X, T) -> dict[str, np.ndarray]:
         """Return dL/dW1, dL/db1, ... of the mean batch loss, by backpropagation."""
         X = self._inputs(X)
-        T = self.targets(T, len(X))
+        return self._backprop(X, self.targets(T, len(X)))
+
+    def _backprop(self, X: np.ndarray, T: np.ndarray) -> dict[str, np.ndarray]:
+        """Backpropagation on validated arrays (the training loop's hot path)."""
         zs, activations = self._forward(X)
         delta = self._output_delta(zs, activations, T) / len(X)
         grads = {}

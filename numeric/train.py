@@ -105,7 +105,7 @@ def _epochs(net, X, T, size, rng, update, history, epochs, progress, start) -> d
         order = rng.permutation(len(X)) if size < len(X) else np.arange(len(X))
         for first in range(0, len(X), size):
             batch = order[first : first + size]
-            update.update(params, net.gradients(X[batch], T[batch]))
+            update.update(params, net._backprop(X[batch], T[batch]))
         loss = net.loss(X, T)
         if not (np.isfinite(loss) and all(np.all(np.isfinite(p)) for p in params.values())):
             for k, v in saved.items():
