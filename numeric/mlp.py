@@ -143,13 +143,18 @@ class MLP:
             raise ValueError("X contains NaN or infinite values")
         return X
 
-    def _forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Return the pre-activations z and activations a of every layer (a[0] = X)."""
+    def _forward(self, X: np.ndarray, output: bool = True) -> tuple[list, list]:
+        """Return the pre-activations z and activations a of every layer (a[0] = X).
+
+        With ``output=False`` the last activation is not computed (a fused gradient needs
+        only the logits).
+        """
         zs, activations = [], [X]
         for W, b, name in zip(self.W, self.b, self.activations, strict=True):
             z = activations[-1] @ W.T + b
             zs.append(z)
-            activations.append(_fn(name)(z))
+            if output or len(zs) < len(self.W):
+                activations.append(_fn(name)(z))
         return zs, activations
 
     def forward(self, X) -> np.ndarray:
@@ -205,7 +210,7 @@ class MLP:
 
     def _backprop(self, X: np.ndarray, T: np.ndarray) -> dict[str, np.ndarray]:
         """Backpropagation on validated arrays (the training loop's hot path)."""
-        zs, activations = self._forward(X)
+        zs, activations = self._forward(X, output=not self.fused)
         delta = self._output_delta(zs, activations, T) / len(X)
         grads = {}
         for layer in range(len(self.W) - 1, -1, -1):
@@ -268,7 +273,10 @@ class MLP:
 
     def predict(self, X) -> np.ndarray:
         """Return class indices (argmax, or y > 0.5 for one sigmoid output); MSE: the outputs."""
-        y = self.forward(X)
+        return self.classes(self.forward(X))
+
+    def classes(self, y: np.ndarray) -> np.ndarray:
+        """Turn outputs into predictions (see :meth:`predict`)."""
         if self.loss_name == "mse":
             return y
         if y.shape[1] == 1:

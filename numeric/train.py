@@ -51,9 +51,12 @@ class Optimizer:
         return self.learning_rate * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
-def accuracy(net, X, T) -> float:
-    """Fraction of samples whose predicted class equals the target's."""
-    predicted = net.predict(X)
+def accuracy(net, X, T, outputs: np.ndarray | None = None) -> float:
+    """Fraction of samples whose predicted class equals the target's.
+
+    *outputs* are the network's outputs for X when already computed.
+    """
+    predicted = net.predict(X) if outputs is None else net.classes(outputs)
     if net.loss_name == "mse":
         return float(np.mean(np.round(predicted) == np.round(T)))
     if T.shape[1] == 1:
@@ -106,7 +109,8 @@ def _epochs(net, X, T, size, rng, update, history, epochs, progress, start) -> d
         for first in range(0, len(X), size):
             batch = order[first : first + size]
             update.update(params, net._backprop(X[batch], T[batch]))
-        loss = net.loss(X, T)
+        zs, activations = net._forward(X)  # one pass for the epoch's loss and accuracy
+        loss = float(np.mean(net._per_sample_loss(zs, activations, T)))
         if not (np.isfinite(loss) and all(np.all(np.isfinite(p)) for p in params.values())):
             for k, v in saved.items():
                 params[k][...] = v
@@ -115,7 +119,7 @@ def _epochs(net, X, T, size, rng, update, history, epochs, progress, start) -> d
             )
             break
         history["loss"].append(loss)
-        history["accuracy"].append(accuracy(net, X, T))
+        history["accuracy"].append(accuracy(net, X, T, activations[-1]))
         if epoch == 1:
             bar = _progress(epochs, time.perf_counter() - start, progress)
         if bar is not None:
