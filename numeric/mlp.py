@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from numeric import functions as F
+from numeric import train
 from symbolic import ACTIVATIONS, ELEMENTWISE, LOSSES
 
 
@@ -222,36 +223,7 @@ class MLP:
                 )
         return {name: grads[name] for name in self.params}
 
-    def fit(
-        self,
-        X,
-        y,
-        *,
-        epochs: int,
-        learning_rate: float,
-        batch_size: int | None = None,
-        optimizer: str = "sgd",
-        seed: int | None = None,
-        progress: bool | None = None,
-    ) -> dict:
-        """Train with mini-batch gradient descent; return the history (see numeric.train.fit).
-
-        ``sgd`` is the seed's theta <- theta - eta dL/dtheta; ``momentum`` and ``adam`` are
-        the usual variants. The loss is the mean over the batch.
-        """
-        from numeric.train import fit
-
-        return fit(
-            self,
-            X,
-            y,
-            epochs=epochs,
-            learning_rate=learning_rate,
-            batch_size=batch_size,
-            optimizer=optimizer,
-            seed=seed,
-            progress=progress,
-        )
+    fit = train.fit
 
     def save(self, path) -> None:
         """Write the parameters W1, b1, ... to a ``.npz`` file, atomically."""

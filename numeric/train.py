@@ -77,7 +77,7 @@ def _progress(epochs: int, seconds_per_epoch: float, show: bool | None):
 def fit(
     net,
     X,
-    T,
+    y,
     *,
     epochs: int,
     learning_rate: float,
@@ -86,11 +86,16 @@ def fit(
     seed: int | None = None,
     progress: bool | None = None,
 ) -> dict:
-    """Train *net* in place; return ``{"loss": [...], "accuracy": [...], "stopped": str}``."""
+    """Train *net* in place with mini-batch gradient descent (``MLP.fit``).
+
+    ``sgd`` is the seed's theta <- theta - eta dL/dtheta, with the loss the mean over the
+    batch; ``momentum`` and ``adam`` are the usual variants. *y* holds class indices or
+    target rows. Returns ``{"loss": [...], "accuracy": [...], "stopped": str}`` per epoch.
+    """
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     X = net._inputs(X)
-    T = net.targets(T, len(X))
+    T = net.targets(y, len(X))
     size = len(X) if batch_size is None else int(batch_size)
     if size < 1:
         raise ValueError(f"batch_size must be positive, got {batch_size}")
