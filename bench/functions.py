@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 import mpmath
 import numpy as np
+from tables import print_table  # bench/tables.py, beside this script
 
 try:
     import scipy
@@ -707,23 +708,6 @@ ROW_ACCURACY_HEADER = [
 
 
 # --- output -----------------------------------------------------------------------------
-
-
-def print_table(title: str, header: list[str], rows: list[list[str]]) -> None:
-    """Print a fixed-width table: first two columns left-aligned, the rest right-aligned."""
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(
-            c.ljust(w) if i < 2 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    print(f"\n{title}")
-    print(line(header))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print(line(row))
 
 
 def print_legend(cases: list[Case]) -> None:

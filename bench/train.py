@@ -63,6 +63,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from tables import print_table  # bench/tables.py, beside this script
 
 from numeric import functions as F
 from numeric.mlp import MLP
@@ -526,23 +527,6 @@ ACCURACY_HEADER = [
 ]
 
 
-def print_table(title: str, header: list[str], rows: list[list[str]], left: int = 3) -> None:
-    """Print a fixed-width table: the first *left* columns left-aligned, the rest right."""
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(
-            c.ljust(w) if i < left else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    print(f"\n{title}")
-    print(line(header))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print(line(row))
-
-
 def _version(module, name: str) -> str:
     return f"{name} {module.__version__}" if module is not None else f"{name} n/a (not installed)"
 
@@ -813,14 +797,16 @@ def main(argv: list[str] | None = None) -> int:
         for config in configs
     }
     rows = [time_row(config, medians[config]) for config in configs]
-    print_table("Epoch time (ms per epoch)", TIME_HEADER, rows)
+    print_table("Epoch time (ms per epoch)", TIME_HEADER, rows, left=3)
     for config in configs:  # deterministic, so one untimed run each
         medians[config]["gp-sk-init"] = run_gradproof_sklearn_init(config, data, setup)
     rows = [
         accuracy_row(config, medians[config], same_path_difference(config, data, setup))
         for config in configs
     ]
-    print_table("Test accuracy (%; differences in percentage points)", ACCURACY_HEADER, rows)
+    print_table(
+        "Test accuracy (%; differences in percentage points)", ACCURACY_HEADER, rows, left=3
+    )
     print(
         "gp(sk init): gradproof trained from scikit-learn's initial weights (its init differs: "
         "random biases,\nand a bound of sqrt(2 / (fan_in + fan_out)) for logistic). "

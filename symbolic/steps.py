@@ -221,9 +221,6 @@ def numeric_value(expr: sp.Expr, digits: int = 45) -> sp.Float:
     return sp.Float(nodes.evalf(digits), digits)
 
 
-_numeric = numeric_value
-
-
 def check_equal(a: sp.Expr, b: sp.Expr, what: str) -> None:
     """Prove ``a == b`` after evaluating derivatives; index notation is instantiated."""
     a, b = evaluated(a), evaluated(b)
@@ -235,7 +232,7 @@ def check_equal(a: sp.Expr, b: sp.Expr, what: str) -> None:
             check_equal(left, right, f"{what} [entry {index}]")
         return
     if a.is_number and b.is_number and (a.has(sp.Float) or b.has(sp.Float)):
-        left, right = _numeric(a), _numeric(b)
+        left, right = numeric_value(a), numeric_value(b)
         if abs(left - right) > sp.Float("1e-25") * max(1, abs(left)):
             raise ProofError(f"{what}: {sp.N(left, 20)} != {sp.N(right, 20)}")
         return
