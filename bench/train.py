@@ -33,8 +33,8 @@ Profile
     Where gradproof's epoch time goes on one configuration (64-256-256-10, tanh, float64),
     each part timed on its own over one epoch's batches: the batch steps and, inside them,
     the matrix products and the generated functions (lambdified bodies; the overhead of
-    their public wrappers is shown per call), the optimizer, the per-epoch loss and
-    accuracy, the input validation, and the rest.
+    their public wrappers is shown per call), the optimizer, the epoch's loss and
+    accuracy (from the logits the batch steps kept), the input validation, and the rest.
 
 How to run
 ----------
@@ -66,7 +66,7 @@ import numpy as np
 from tables import print_table  # bench/tables.py, beside this script
 
 from numeric import functions as F
-from numeric.mlp import MLP
+from numeric.mlp import MLP, backprop_derivative
 from numeric.train import Optimizer, accuracy
 
 try:
@@ -566,8 +566,8 @@ def print_legend(configs: list[Config], data: Data) -> None:
             f"{d} input -> {sklearn_dtype(Config((64, 8, 10), 'tanh', d), data)}" for d in dtypes
         )
     print(
-        "\ngradproof: MLP.fit (includes its per-epoch loss and accuracy on the train set); "
-        "sklearn: MLPClassifier.fit;\n"
+        "\ngradproof: MLP.fit (includes its epoch loss and accuracy, running averages over the "
+        "batches); sklearn: MLPClassifier.fit;\n"
         "torch: Sequential + CrossEntropyLoss + SGD loop; gemm: the forward and backward "
         "matrix products alone.\n"
         f"scikit-learn weights: {trained}.\n"
@@ -599,26 +599,32 @@ def _calls_seconds(calls: list[tuple[Callable, tuple]], repeats: int) -> float:
     return _median_seconds(lambda: _run_calls(calls), repeats)
 
 
-def generated_calls(net: MLP, zs: list[np.ndarray], T: np.ndarray) -> list[tuple[str, tuple]]:
-    """The generated functions one training step makes, with their arguments.
+def generated_calls(
+    net: MLP, zs: list[np.ndarray], activations: list[np.ndarray], T: np.ndarray
+) -> list[tuple[str, tuple]]:
+    """The generated functions one training step (``MLP._backprop``) makes, with arguments.
 
-    Forward: each layer's activation of its z (the output's softmax included); backward:
-    the loss gradient of the output z and each hidden activation's ``_grad``.
+    For the benchmark's fused softmax + cross-entropy output. Forward: each hidden layer's
+    activation of its z (the step stops at the output's logits); backward: the fused
+    output delta, then each hidden layer's derivative, of its activation a
+    (``NAME_grad_output``) or of its z (``NAME_grad``), as the step takes it.
     """
-    calls = [(name, (z,)) for name, z in zip(net.activations, zs, strict=True)]
+    hidden = net.activations[:-1]
+    calls = [(name, (z,)) for name, z in zip(hidden, zs, strict=False)]
     calls.append((f"{net.loss_name}_grad", (zs[-1], T)))
-    calls += [(f"{name}_grad", (z,)) for name, z in zip(net.activations[:-1], zs, strict=False)]
+    for layer, name in enumerate(hidden):
+        grad, of_output = backprop_derivative(name)
+        calls.append((grad, (activations[layer + 1] if of_output else zs[layer],)))
     return calls
-
-
-def batch_step(net: MLP) -> Callable:
-    """What ``fit`` runs per batch: ``MLP._backprop`` (validated arrays), else ``gradients``."""
-    return getattr(net, "_backprop", net.gradients)
 
 
 @dataclass
 class ProfileInputs:
-    """A freshly initialised network and one epoch of its batches, ready to time."""
+    """A freshly initialised network and one epoch of its batches, ready to time.
+
+    ``seen`` holds the batches' loss inputs (the logits) in batch order, as ``fit`` keeps
+    them for the epoch's loss and accuracy, and ``T_seen`` the targets in that order.
+    """
 
     net: MLP
     X: np.ndarray
@@ -626,6 +632,8 @@ class ProfileInputs:
     T: np.ndarray
     batches: list[tuple[np.ndarray, np.ndarray]]
     calls: list[list[tuple[str, tuple]]]
+    seen: np.ndarray
+    T_seen: np.ndarray
 
 
 def profile_inputs(config: Config, data: Data, setup: Setup) -> ProfileInputs:
@@ -633,24 +641,39 @@ def profile_inputs(config: Config, data: Data, setup: Setup) -> ProfileInputs:
     net = MLP(config.sizes, config.activation, "cross_entropy", seed=setup.seed, dtype=config.dtype)
     X = data.X_train.astype(config.dtype)
     T = net.targets(data.y_train, len(X))
-    pairs = [(X[index], T[index]) for index in batches(len(X), setup)[0]]
-    calls = [generated_calls(net, net._forward(Xb)[0], Tb) for Xb, Tb in pairs]
-    return ProfileInputs(net, X, data.y_train, T, pairs, calls)
+    epoch = batches(len(X), setup)[0]
+    pairs = [(X[index], T[index]) for index in epoch]
+    calls, seen = [], []
+    for Xb, Tb in pairs:
+        zs, activations = net._forward(Xb, output=not net.fused)
+        calls.append(generated_calls(net, zs, activations, Tb))
+        seen.append(net._loss_input(zs, activations))
+    T_seen = T[np.concatenate(epoch)]
+    return ProfileInputs(net, X, data.y_train, T, pairs, calls, np.concatenate(seen), T_seen)
 
 
 def _component_parts(p: ProfileInputs, setup: Setup) -> dict[str, Callable[[], object]]:
     """Each part of gradproof's training, as a callable doing one epoch's worth of it."""
-    net, pairs, step = p.net, p.batches, batch_step(p.net)
-    grads = [step(Xb, Tb) for Xb, Tb in pairs]
+    net, pairs = p.net, p.batches
+    buffers, eta = net._buffers(setup.batch_size), setup.learning_rate
+    grads = []
+    for Xb, Tb in pairs:  # the step writes into buffers: keep a copy of each batch's eta g
+        net._backprop(Xb, Tb, buffers, eta)
+        grads.append({name: g.copy() for name, g in buffers.grads.items()})
     params = {name: value.copy() for name, value in net.params.items()}
-    optimizer = Optimizer("sgd", setup.learning_rate)
+    optimizer = Optimizer("sgd", eta)
     bodies = [(getattr(F, n).__wrapped__, a) for calls in p.calls for n, a in calls]
+
+    def evaluation() -> tuple[float, float]:
+        loss = float(np.mean(net._per_sample_loss(p.seen, p.T_seen)))
+        return loss, accuracy(net, None, p.T_seen, net._outputs(p.seen))
+
     return {
-        "steps": lambda: _run_calls([(step, pair) for pair in pairs]),
+        "steps": lambda: _run_calls([(net._backprop, (*pair, buffers, eta)) for pair in pairs]),
         "gemm": lambda: gemm_epoch(net.W, [b[0] for b in pairs]),
         "bodies": lambda: _run_calls(bodies),
-        "update": lambda: _run_calls([(optimizer.update, (params, g)) for g in grads]),
-        "evaluation": lambda: (net.loss(p.X, p.T), accuracy(net, p.X, p.T)),
+        "update": lambda: _run_calls([(optimizer._apply, (params, g)) for g in grads]),
+        "evaluation": evaluation,
         "validation": lambda: net.targets(p.y, len(net._inputs(p.X))),
     }
 
@@ -707,7 +730,7 @@ def profile_rows(config: Config, data: Data, setup: Setup, repeats: int) -> tupl
     outer = epoch - t["steps"] - t["update"] - t["evaluation"] - t["validation"]
     breakdown = [
         row("epoch: MLP.fit time / epochs", "1", epoch),
-        row(f"  batch steps: MLP.{batch_step(p.net).__name__}", str(n_batches), t["steps"]),
+        row("  batch steps: MLP._backprop", str(n_batches), t["steps"]),
         row(
             "    matrix products (forward + backward)",
             str(n_batches * (3 * n_layers - 1)),
@@ -719,10 +742,10 @@ def profile_rows(config: Config, data: Data, setup: Setup, repeats: int) -> tupl
             t["bodies"],
         ),
         row("    rest: bias adds, sums, delta * f', / n, lookups, Python", "-", inner),
-        row("  Optimizer.update (sgd)", str(n_batches), t["update"]),
-        row("  per-epoch MLP.loss + accuracy on the train set", "2", t["evaluation"]),
+        row("  Optimizer._apply (sgd: theta -= eta g, in place)", str(n_batches), t["update"]),
+        row("  epoch loss + accuracy from the batches' logits", "1", t["evaluation"]),
         row("  input validation (MLP._inputs + MLP.targets)", f"1/{setup.epochs}", t["validation"]),
-        row("  rest of fit: shuffle, X[batch], weight copies, checks, Python", "-", outer),
+        row("  rest of fit: shuffle, X[batch], logit copies, checks, Python", "-", outer),
     ]
     return breakdown, _per_function_rows(p, max(repeats, 5), epoch)
 

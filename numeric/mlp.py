@@ -2,13 +2,16 @@
 
 Notation follows the seed: layer l computes ``z^(l) = W^(l) a^(l-1) + b^(l)`` with
 ``W^(l)`` of shape (n_out, n_in), and ``a^(l) = f(z^(l))``; arrays are batch-first, so
-in code ``z = a @ W.T + b``. The activation derivatives ``NAME_grad`` and the loss
-gradients come from :mod:`numeric.functions` (generated from :mod:`symbolic`); no
-derivative formula is written here.
+in code ``z = a @ W.T + b``. The activation derivatives and the loss gradients come from
+:mod:`numeric.functions` (generated from :mod:`symbolic`): ``NAME_grad_output(a)`` of the
+stored activation where SymPy derived one (sigmoid, tanh, relu, identity), else
+``NAME_grad(z)``. No derivative formula is written here.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import itertools
 from collections.abc import Sequence
 
@@ -16,7 +19,7 @@ import numpy as np
 
 from numeric import functions as F
 from numeric import train
-from symbolic import ACTIVATIONS, ELEMENTWISE, LOSSES
+from symbolic import ACTIVATIONS, ELEMENTWISE, LOSSES, RESULTS
 
 
 def _fn(name: str):
@@ -26,6 +29,47 @@ def _fn(name: str):
     directly, without the wrappers' per-call conversions (row reductions keep their axis).
     """
     return F.generated(name).__wrapped__
+
+
+@functools.cache
+def backprop_derivative(name: str, from_output: bool = True) -> tuple[str, bool]:
+    """Return the generated derivative of activation *name* and whether it takes a (else z).
+
+    With *from_output*, ``NAME_grad_output(a)``: one cheap pass over the stored activation
+    (``a (1 - a)``, ``1 - a^2``), where SymPy derived it. Otherwise, and for activations
+    without that form (softplus), the stable z-form ``NAME_grad(z)`` (several passes).
+    """
+    if from_output and f"{name}_grad_output" in RESULTS:
+        return f"{name}_grad_output", True
+    return f"{name}_grad", False
+
+
+class _Buffers:
+    """The arrays one training step writes into, for batches of up to *n_samples* rows.
+
+    Made once per ``fit``: the step's matrix products, bias adds and gradients go into
+    them (``out=``, ``+=``), so the hot loop allocates only what the generated functions
+    return. ``grads`` maps ``W1, b1, ...`` to the gradient arrays the step fills.
+    """
+
+    def __init__(self, net: MLP, n_samples: int):
+        self.z = [np.empty((n_samples, len(b)), net.dtype) for b in net.b]
+        self.dl_da = [np.empty((n_samples, W.shape[1]), net.dtype) for W in net.W[1:]]
+        self.grads = {name: np.empty_like(p) for name, p in net.params.items()}
+        self.grad_W = [self.grads[f"W{layer}"] for layer in range(1, len(net.W) + 1)]
+        self.grad_b = [self.grads[f"b{layer}"] for layer in range(1, len(net.b) + 1)]
+
+
+@contextlib.contextmanager
+def _in_range(dtype: np.dtype):
+    """Turn an overflow in a forward or backward pass into one clear ValueError."""
+    try:
+        with np.errstate(over="raise", invalid="raise"):
+            yield
+    except FloatingPointError as error:
+        raise ValueError(
+            f"the inputs are too large for {dtype.name}: {error} (standardize them)"
+        ) from None
 
 
 class ShapeError(ValueError):
@@ -90,6 +134,8 @@ class MLP:
         self.loss_name = _check_name(loss, LOSSES, "loss")
         self.activations = _activations(activations, loss, len(sizes) - 1)
         self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise TypeError(f"dtype must be float32 or float64, got {self.dtype}")
         rng = np.random.default_rng(seed)
         self.W, self.b = [], []
         for n_in, n_out in itertools.pairwise(sizes):
@@ -144,23 +190,33 @@ class MLP:
             raise ValueError("X contains NaN or infinite values")
         return X
 
-    def _forward(self, X: np.ndarray, output: bool = True) -> tuple[list, list]:
+    def _forward(
+        self, X: np.ndarray, output: bool = True, buffers: _Buffers | None = None
+    ) -> tuple[list, list]:
         """Return the pre-activations z and activations a of every layer (a[0] = X).
 
         With ``output=False`` the last activation is not computed (a fused gradient needs
-        only the logits).
+        only the logits). With *buffers* the z arrays are written into them.
         """
         zs, activations = [], [X]
-        for W, b, name in zip(self.W, self.b, self.activations, strict=True):
-            z = activations[-1] @ W.T + b
+        for layer, (W, b, name) in enumerate(zip(self.W, self.b, self.activations, strict=True)):
+            out = None if buffers is None else buffers.z[layer][: len(X)]
+            z = np.matmul(activations[-1], W.T, out=out)
+            z += b
             zs.append(z)
             if output or len(zs) < len(self.W):
                 activations.append(_fn(name)(z))
         return zs, activations
 
+    def _buffers(self, n_samples: int) -> _Buffers:
+        """Arrays for training steps on batches of up to *n_samples* rows (see ``fit``)."""
+        return _Buffers(self, n_samples)
+
     def forward(self, X) -> np.ndarray:
         """Return the network's outputs y for inputs X of shape (n_samples, n_inputs)."""
-        return self._forward(self._inputs(X))[1][-1]
+        X = self._inputs(X)
+        with _in_range(self.dtype):
+            return self._forward(X)[1][-1]
 
     def targets(self, T, n_samples: int) -> np.ndarray:
         """Return T as a (n_samples, n_outputs) array; class indices become one-hot."""
@@ -182,16 +238,27 @@ class MLP:
         """True when the output activation is the loss's pairing (one fused dL/dz)."""
         return self.activations[-1] == LOSSES[self.loss_name].output
 
-    def _per_sample_loss(self, zs, activations, T) -> np.ndarray:
+    def _loss_input(self, zs: list, activations: list) -> np.ndarray:
+        """What the generated loss takes from a forward pass: logits z if fused, else y."""
         # paired losses are generated from the logits; mse after another output takes y
-        inputs = zs[-1] if self.fused else activations[-1]
+        return zs[-1] if self.fused else activations[-1]
+
+    def _per_sample_loss(self, inputs: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """The generated loss of each sample, from :meth:`_loss_input`."""
         return _fn(self.loss_name)(inputs, T)
+
+    def _outputs(self, inputs: np.ndarray) -> np.ndarray:
+        """The outputs y, from :meth:`_loss_input` (a fused forward pass stops at z)."""
+        return _fn(self.activations[-1])(inputs) if self.fused else inputs
 
     def loss(self, X, T) -> float:
         """Return the mean over samples of the per-sample loss."""
         X = self._inputs(X)
-        zs, activations = self._forward(X)
-        return float(np.mean(self._per_sample_loss(zs, activations, self.targets(T, len(X)))))
+        T = self.targets(T, len(X))
+        with _in_range(self.dtype):
+            zs, activations = self._forward(X, output=not self.fused)
+            inputs = self._loss_input(zs, activations)
+            return float(np.mean(self._per_sample_loss(inputs, T)))
 
     def _output_delta(self, zs, activations, T) -> np.ndarray:
         """dL/dz of the output layer, per sample."""
@@ -205,23 +272,49 @@ class MLP:
         return dl_dy * _fn(f"{self.activations[-1]}_grad")(zs[-1])
 
     def gradients(self, X, T) -> dict[str, np.ndarray]:
-        """Return dL/dW1, dL/db1, ... of the mean batch loss, by backpropagation."""
-        X = self._inputs(X)
-        return self._backprop(X, self.targets(T, len(X)))
+        """Return dL/dW1, dL/db1, ... of the mean batch loss, by backpropagation.
 
-    def _backprop(self, X: np.ndarray, T: np.ndarray) -> dict[str, np.ndarray]:
-        """Backpropagation on validated arrays (the training loop's hot path)."""
-        zs, activations = self._forward(X, output=not self.fused)
+        The hidden derivatives are the stable z-forms ``NAME_grad(z)``, so every entry is
+        accurate relative to its size, even through saturated units. ``fit`` takes the
+        cheaper ``NAME_grad_output(a)`` of the stored activation, accurate in absolute
+        terms (as scikit-learn and PyTorch compute them): where tanh(z) rounds to 1,
+        ``1 - a^2`` is 0, not e^{-2|z|}.
+        """
+        X = self._inputs(X)
+        T, buffers = self.targets(T, len(X)), _Buffers(self, len(X))
+        with _in_range(self.dtype):
+            self._backprop(X, T, buffers, from_output=False)
+        return buffers.grads
+
+    def _backprop(
+        self,
+        X: np.ndarray,
+        T: np.ndarray,
+        buffers: _Buffers,
+        scale: float = 1.0,
+        from_output: bool = True,
+    ) -> tuple[list, list]:
+        """Backpropagate on validated arrays into ``buffers.grads`` (the training hot path).
+
+        The gradients are multiplied by *scale* (``fit`` passes the learning rate, which
+        then multiplies the output delta, not every gradient). With *from_output* the
+        hidden derivatives come from the stored activations where SymPy derived that form
+        (see :func:`backprop_derivative`). Returns the forward pass's z and activations
+        (the output one only if unfused).
+        """
+        zs, activations = self._forward(X, output=not self.fused, buffers=buffers)
         delta = self._output_delta(zs, activations, T) / len(X)
-        grads = {}
+        if scale != 1.0:
+            delta *= scale
         for layer in range(len(self.W) - 1, -1, -1):
-            grads[f"W{layer + 1}"] = delta.T @ activations[layer]
-            grads[f"b{layer + 1}"] = delta.sum(axis=0)
+            np.matmul(delta.T, activations[layer], out=buffers.grad_W[layer])
+            delta.sum(axis=0, out=buffers.grad_b[layer])
             if layer > 0:  # delta^(l) = (W^(l+1)^T delta^(l+1)) * f'(z^(l)), seed 3.4
-                delta = (delta @ self.W[layer]) * _fn(f"{self.activations[layer - 1]}_grad")(
-                    zs[layer - 1]
-                )
-        return {name: grads[name] for name in self.params}
+                delta = np.matmul(delta, self.W[layer], out=buffers.dl_da[layer - 1][: len(X)])
+                grad, of_output = backprop_derivative(self.activations[layer - 1], from_output)
+                # f'(z^(l)) from the stored a^(l) = f(z^(l)) where SymPy derived that form
+                delta *= _fn(grad)(activations[layer] if of_output else zs[layer - 1])
+        return zs, activations
 
     fit = train.fit
 

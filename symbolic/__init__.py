@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from symbolic.activations import activation, activation_grad
+from symbolic.activations import activation, activation_grad, activation_grad_output
 from symbolic.functions import relu, rowmax, rowsum, sigmoid, softplus
 from symbolic.losses import fused_gradient, loss, loss_grad, loss_output_grad
 from symbolic.proof import ProofError, prove_equal
-from symbolic.registry import ACTIVATIONS, ELEMENTWISE, LOSSES
+from symbolic.registry import ACTIVATIONS, ELEMENTWISE, LOSSES, OUTPUT_GRADS
 from symbolic.result import Result
 from symbolic.rewrite import STABLE_REWRITES
 from symbolic.softmax import (
@@ -31,6 +31,8 @@ def _results() -> dict[str, Callable[[], Result]]:
     for name in ELEMENTWISE:
         table[name] = lambda name=name: activation(name)
         table[f"{name}_grad"] = lambda name=name: activation_grad(name)
+    for name in OUTPUT_GRADS:
+        table[f"{name}_grad_output"] = lambda name=name: activation_grad_output(name)
     table.update(softmax=softmax, log_softmax=log_softmax, softmax_jvp=softmax_jvp)
     for name in LOSSES:
         table[name] = lambda name=name: loss(name)
@@ -60,12 +62,14 @@ __all__ = [
     "ACTIVATIONS",
     "ELEMENTWISE",
     "LOSSES",
+    "OUTPUT_GRADS",
     "RESULTS",
     "STABLE_REWRITES",
     "ProofError",
     "Result",
     "activation",
     "activation_grad",
+    "activation_grad_output",
     "check_generic_jacobian",
     "derive",
     "fused_gradient",

@@ -148,6 +148,58 @@ def activation(name: str) -> Result:
     )
 
 
+def _step_of_output(expr: sp.Expr, entry: Activation) -> sp.Expr:
+    """Write a step ``H(z)`` as ``H(f(z))``: equal when f(z) > 0 exactly where z > 0 (relu).
+
+    The equality is not assumed: :meth:`Result.verify` proves the result against SymPy's
+    derivative, so an activation for which the step changes fails there.
+    """
+    y = entry.function(z)
+    return expr.replace(
+        lambda e: isinstance(e, sp.Heaviside) and e.args[0] == z,
+        lambda e: sp.Heaviside(y, *e.args[1:]),
+    )
+
+
+@cache
+def activation_grad_output(name: str) -> Result:
+    r"""Derive ``NAME_grad_output``: the derivative of *name* as a function of its output.
+
+    The textbook derivative is already a polynomial in ``y = f(z)`` where the recogniser
+    finds one (sigmoid, tanh); a step ``H(z)`` becomes ``H(f(z))`` (relu). The generated
+    function takes the stored activation ``y`` instead of ``z``, so backpropagation makes
+    one cheap pass (``y (1 - y)``, ``1 - y^2``) where the stable z-form makes several. Its
+    accuracy is absolute, not relative: where y rounds to 1, ``1 - y`` is 0, not a tiny
+    number (the z-form ``NAME_grad`` keeps that).
+
+    Raises
+    ------
+    ValueError
+        If the derivative is not a function of the output alone (softplus: sigma(z)).
+
+    Examples
+    --------
+    >>> activation_grad_output("tanh").index_form
+    1 - y**2
+    """
+    entry, grad = ACTIVATIONS[name], activation_grad(name)
+    y = entry.function(z)
+    display = _step_of_output(grad.display, entry)
+    in_y = display.xreplace({y: _y})
+    if in_y.has(z):
+        raise ValueError(f"{name}' = {grad.display} is not a function of the output {y}")
+    return Result(
+        name=f"{name}_grad_output",
+        lhs=grad.lhs,
+        display=display,
+        code=display,  # stabilize() would bring z back (1 - sigma(z) -> sigma(-z))
+        args=(y,),
+        truth=grad.truth,
+        arg_names=("y",),
+        index_form=in_y,
+    )
+
+
 def derivative_form(name: str, u: sp.Expr) -> sp.Expr:
     """Return the textbook derivative of activation *name* evaluated at *u*."""
     return activation_grad(name).display.xreplace({z: u})

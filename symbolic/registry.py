@@ -21,6 +21,9 @@ class Activation:
     ``function(u)`` is what documents show (``sigma(z)``); ``definition(u)`` is the
     elementary expression SymPy differentiates. A ``rowwise`` activation (softmax)
     acts on a whole row ``Z`` of logits, with reductions written as ``rowsum``.
+    ``output_grad`` claims that the derivative is a function of the output ``y = f(z)``
+    alone; SymPy then derives ``NAME_grad_output(y)`` (and fails loudly if the claim is
+    wrong), so that backpropagation can reuse the stored activation.
     """
 
     function: Callable[[sp.Expr], sp.Expr]
@@ -28,6 +31,7 @@ class Activation:
     kind: str = "elementwise"
     grad_at_zero: sp.Expr | None = None
     note: str = ""
+    output_grad: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,16 +56,17 @@ def _softmax(u: sp.Expr) -> sp.Expr:
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    "sigmoid": Activation(sigmoid, sigmoid.definition),
-    "tanh": Activation(sp.tanh, sp.tanh),
+    "sigmoid": Activation(sigmoid, sigmoid.definition, output_grad=True),
+    "tanh": Activation(sp.tanh, sp.tanh, output_grad=True),
     "relu": Activation(
         relu,
         relu.definition,
         grad_at_zero=sp.S.Zero,
         note="relu'(0) is taken as 0, the subgradient JAX and PyTorch use",
+        output_grad=True,
     ),
     "softplus": Activation(softplus, softplus.definition),
-    "identity": Activation(_identity, _identity),
+    "identity": Activation(_identity, _identity, output_grad=True),
     "softmax": Activation(
         _softmax, _softmax, kind="rowwise", note="output layer; rows are samples"
     ),
@@ -79,3 +84,6 @@ LOSSES: dict[str, Loss] = {
 
 ELEMENTWISE = tuple(n for n, a in ACTIVATIONS.items() if a.kind == "elementwise")
 """Names of the elementwise activations, in registry order."""
+
+OUTPUT_GRADS = tuple(n for n in ELEMENTWISE if ACTIVATIONS[n].output_grad)
+"""Elementwise activations whose derivative is derived as a function of their output."""

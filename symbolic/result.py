@@ -42,7 +42,8 @@ class Result:
         Python argument names of the generated function (default ``z``, ``t``, ``v``).
     index_form : sympy.Expr, optional
         For row results, the display form in the seed's index notation, in terms of the
-        outputs ``y`` where it has them (``y_j (v_j - sum_i y_i v_i)``).
+        outputs ``y`` where it has them (``y_j (v_j - sum_i y_i v_i)``); for the
+        ``NAME_grad_output`` results, the derivative in the output ``y`` (``1 - y^2``).
     """
 
     name: str

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from derivations.cli import main
-from numeric.mlp import MLP, ShapeError
-from symbolic import ELEMENTWISE, LOSSES
+from numeric import functions as F
+from numeric.mlp import MLP, ShapeError, backprop_derivative
+from numeric.train import Optimizer
+from symbolic import ELEMENTWISE, LOSSES, OUTPUT_GRADS, derive
 
 HIDDEN = [a for a in ELEMENTWISE if a != "relu"]  # relu is checked away from its kink below
 
@@ -122,6 +124,97 @@ def test_training_lowers_the_loss(rng):
             progress=False,
         )
         assert history["loss"][-1] < 0.7 * history["loss"][0], optimizer
+
+
+@pytest.mark.parametrize("name", OUTPUT_GRADS)
+def test_derivative_of_the_output_is_proven_and_equals_the_z_form(name):
+    derive(f"{name}_grad_output").verify()  # SymPy: display == diff of the definition
+    z = np.linspace(-30.0, 30.0, 601)
+    of_output = F.generated(f"{name}_grad_output")(F.generated(name)(z))
+    # absolute agreement: where f(z) rounds to 1, 1 - f(z) is 0 and the z-form is tiny
+    np.testing.assert_allclose(of_output, F.generated(f"{name}_grad")(z), rtol=1e-12, atol=1e-15)
+
+
+def test_backprop_takes_the_derivative_of_the_output_where_sympy_derived_it():
+    assert backprop_derivative("tanh") == ("tanh_grad_output", True)
+    assert backprop_derivative("sigmoid") == ("sigmoid_grad_output", True)
+    assert backprop_derivative("softplus") == ("softplus_grad", False)  # sigma(z): no y-form
+    assert backprop_derivative("tanh", from_output=False) == ("tanh_grad", False)
+
+
+@pytest.mark.parametrize("loss", list(LOSSES))
+@pytest.mark.parametrize("hidden", [a for a in OUTPUT_GRADS if a != "relu"])
+def test_training_step_gradients_match_finite_differences(hidden, loss, rng):
+    """fit's batch step, with the derivatives of the stored activations."""
+    net = MLP([4, 5, 3, 3], hidden, loss, seed=1)
+    X, T = _data(loss, rng)
+    buffers = net._buffers(len(X))
+    net._backprop(X, net.targets(T, len(X)), buffers)
+    assert _max_relative_error(buffers.grads, _finite_differences(net, X, T)) < 1e-7
+
+
+def test_gradients_keep_relative_accuracy_through_a_saturated_unit():
+    params = {"W1": [[25.0]], "b1": [0.0], "W2": [[1.0]], "b2": [0.0]}
+    net = MLP.from_params(params, ["tanh", "identity"], "mse")
+    X, T = np.array([[1.0]]), np.array([[0.0]])
+    # tanh(25) rounds to 1 and dL/dy = 1: dL/db1 = tanh'(25) = 4 e^{-50} / (1 + e^{-50})^2
+    assert net.gradients(X, T)["b1"][0] == pytest.approx(4 * np.exp(-50.0), rel=1e-14)
+    buffers = net._buffers(1)  # the training step's 1 - a^2 is exactly 0 there
+    net._backprop(X, T, buffers)
+    assert buffers.grads["b1"][0] == 0.0
+
+
+def test_gradients_are_fresh_arrays(rng):
+    net = MLP([4, 5, 3], "tanh", "cross_entropy", seed=0)
+    X, T = _data("cross_entropy", rng)
+    first = net.gradients(X, T)
+    kept = {k: v.copy() for k, v in first.items()}
+    net.gradients(X[:2], T[:2])
+    assert all(np.array_equal(first[k], kept[k]) for k in kept)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum"])
+def test_in_place_updates_leave_the_gradients_alone(optimizer, rng):
+    params = {"W1": rng.normal(size=(3, 2))}
+    g = {"W1": rng.normal(size=(3, 2))}
+    before, grad = params["W1"].copy(), g["W1"].copy()
+    update = Optimizer(optimizer, 0.1)
+    update.update(params, g)
+    update.update(params, g)
+    np.testing.assert_array_equal(g["W1"], grad)
+    steps = 2 * 0.1 * grad if optimizer == "sgd" else (0.1 + 0.9 * 0.1 + 0.1) * grad
+    np.testing.assert_allclose(params["W1"], before - steps, rtol=1e-14)
+
+
+@pytest.mark.parametrize(("hidden", "loss"), [("tanh", "cross_entropy"), ("softplus", "mse")])
+def test_fit_takes_the_plain_sgd_steps(hidden, loss, rng):
+    """The in-place hot loop equals theta <- theta - eta dL/dtheta on the shuffled batches."""
+    X, T = _data(loss, rng, n=20)
+    net, plain = (MLP([4, 6, 5, 3], hidden, loss, seed=4) for _ in range(2))
+    history = net.fit(X, T, epochs=2, learning_rate=0.1, batch_size=6, seed=7, progress=False)
+    order, losses = np.random.default_rng(7), []
+    for _ in range(2):
+        shuffled, total = order.permutation(len(X)), 0.0
+        for first in range(0, len(X), 6):
+            batch = shuffled[first : first + 6]
+            total += plain.loss(X[batch], T[batch]) * len(batch)  # before the batch's step
+            for name, g in plain.gradients(X[batch], T[batch]).items():
+                plain.params[name] -= 0.1 * g
+        losses.append(total / len(X))
+    for name, value in plain.params.items():
+        np.testing.assert_allclose(net.params[name], value, rtol=1e-12, atol=1e-15)
+    # the history is the running mean of the batch losses, as Keras and PyTorch loops report
+    assert history["loss"] == pytest.approx(losses, rel=1e-12)
+
+
+def test_full_batch_history_is_the_loss_and_accuracy_before_the_step(rng):
+    X = rng.normal(size=(30, 4))
+    labels = (X[:, 0] > 0).astype(int)
+    net = MLP([4, 5, 2], "sigmoid", "cross_entropy", seed=0)
+    loss, accuracy = net.loss(X, labels), float(np.mean(net.predict(X) == labels))
+    history = net.fit(X, labels, epochs=1, learning_rate=0.1, progress=False)
+    assert history["loss"] == [pytest.approx(loss, rel=1e-14)]
+    assert history["accuracy"] == [accuracy]
 
 
 def test_float32_training_stays_float32(rng):

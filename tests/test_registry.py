@@ -14,6 +14,7 @@ def test_results_are_generated_from_the_registry():
     expected = {n for a in ELEMENTWISE for n in (a, f"{a}_grad")}
     expected |= {"softmax", "log_softmax", "softmax_jvp"}
     expected |= {n for loss in LOSSES for n in (loss, f"{loss}_grad")}
+    expected |= {f"{a}_grad_output" for a in ELEMENTWISE if ACTIVATIONS[a].output_grad}
     assert set(RESULTS) == expected
 
 
