@@ -1,8 +1,9 @@
-"""The ``gradproof`` command: ``tour``, ``derive``, ``codegen`` and ``document``."""
+"""The ``gradproof`` command: tour, derive, example, train, check, codegen and document."""
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 
@@ -79,6 +80,10 @@ def _train_table(args: argparse.Namespace) -> int:
         learning_rate=args.lr,
         seed=args.seed,
     )
+    if args.plot:
+        training.plot_history(scores["history"], args.plot, args.data)
+    if args.save:
+        scores["net"].save(args.save)
     if scores["stopped"]:
         print(f"stopped: {scores['stopped']}")
     print(
@@ -90,11 +95,14 @@ def _train_table(args: argparse.Namespace) -> int:
         f"train accuracy {100 * scores['train_accuracy']:.1f} % ({scores['n_train']} rows), "
         f"held-out accuracy {100 * scores['test_accuracy']:.1f} % ({scores['n_test']} rows)"
     )
+    for path in (args.plot, args.save):
+        if path:
+            print(f"wrote {path}")
     return 0
 
 
 def _train(args: argparse.Namespace) -> int:
-    from derivations.training import plot_xor, train_xor
+    from derivations.training import XOR_T, XOR_X, plot_xor, train_xor
 
     if (args.epochs is not None and args.epochs < 1) or (
         args.hidden is not None and args.hidden < 1
@@ -102,6 +110,13 @@ def _train(args: argparse.Namespace) -> int:
         raise UsageError("--epochs and --hidden must be positive")
     if not args.lr > 0:
         raise UsageError("--lr must be greater than 0")
+    for path in (args.plot, args.save):
+        if path and os.path.exists(path) and not args.force:
+            raise FileExistsError(f"{path} exists; use --force to replace it")
+    if args.plot:
+        from derivations.training import pyplot
+
+        pyplot()  # before training: fail now if matplotlib is missing
     if args.data != "xor":
         args.epochs, args.hidden = args.epochs or 100, args.hidden or 32
         args.lr = 0.1 if args.lr == 0.5 else args.lr
@@ -113,7 +128,7 @@ def _train(args: argparse.Namespace) -> int:
     solved = history["solved_at"]
     print(
         f"XOR, 2-{args.hidden}-1 sigmoid network, MSE, SGD (eta = {args.lr}, one sample per "
-        f"step): final loss {history['loss'][-1]:.6f}, accuracy "
+        f"step): final loss {net.loss(XOR_X, XOR_T):.6f}, accuracy "
         f"{100 * history['accuracy'][-1]:.0f} %"
     )
     print(
@@ -135,6 +150,9 @@ def _train(args: argparse.Namespace) -> int:
     if args.plot:
         plot_xor(net, history, args.plot)
         print(f"wrote {args.plot}")
+    if args.save:
+        net.save(args.save)
+        print(f"wrote {args.save}")
     return 0 if solved else 1
 
 
@@ -156,13 +174,75 @@ def _document(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    import json
+
+    from derivations import check
+
+    if args.probes < 3 or args.samples < 1:
+        raise UsageError("--probes must be at least 3 and --samples at least 1")
+    if args.expr is not None:
+        from symbolic.parse import ExpressionError
+
+        if args.method == "mpmath" and args.mode == "directional":
+            raise UsageError("--method mpmath checks entries: use --mode full or sample")
+        try:
+            report = check.check_expression(args.expr, args.var, args.at, method=args.method)
+        except ExpressionError as error:
+            raise UsageError(f"--expr: {error}") from None
+        described = f"d/d{args.var} {args.expr}"
+    else:
+        if args.method == "mpmath":
+            raise UsageError(
+                "--method mpmath is for --expr (networks: central, richardson, complex)"
+            )
+        from numeric.netcheck import check_network
+
+        net, X, T, described = check.network(args)
+        report = check_network(
+            net,
+            X,
+            T,
+            method=args.method,
+            mode=args.mode,
+            samples=args.samples,
+            probes=args.probes,
+            seed=args.seed,
+        )
+    if args.json:
+        print(json.dumps({"checked": described, **report.to_dict()}, indent=1))
+    else:
+        print(f"checking {described}")
+        print(report)
+    return 0 if report.ok else 1
+
+
 class UsageError(ValueError):
     """A command line that cannot be carried out as written (exit status 2)."""
 
 
+def _numbers(text: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected numbers separated by commas, got {text!r}"
+        ) from None
+    if not all(math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError(f"expected finite numbers, got {text!r}")
+    return values
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (:class:`UsageError`), not usage text."""
+
+    def error(self, message: str):
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
 def parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``gradproof`` command."""
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="gradproof",
         description="Derive neural-network gradients with SymPy, run them with NumPy, prove them.",
     )
@@ -190,12 +270,37 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument("--lr", type=float, default=0.5, help="learning rate (xor: 0.5, else 0.1)")
     train.add_argument("--hidden", type=int, help="hidden units: 2 for xor (the seed's), else 32")
     train.add_argument("--seed", type=int, default=0, help="shuffling (and init if hidden != 2)")
-    train.add_argument("--plot", help="save the loss curve and decision boundary (PNG)")
+    train.add_argument("--plot", help="save the loss curve (and XOR's decision boundary), PNG")
+    train.add_argument("--save", help="save the trained weights (.npz, for gradproof check)")
+    train.add_argument("--force", action="store_true", help="replace existing --plot/--save files")
     train.set_defaults(run=_train)
     codegen = verbs.add_parser("codegen", help="write a standalone NumPy module of the functions")
     codegen.add_argument("-o", "--output", required=True, help="the .py file to write")
     codegen.add_argument("--force", action="store_true", help="replace an existing file")
     codegen.set_defaults(run=_codegen)
+    check = verbs.add_parser(
+        "check", help="gradient-check a network (default: the seed's XOR network) or --expr"
+    )
+    check.add_argument("--layers", help="layer sizes, e.g. 2,2,1 (default: the seed's)")
+    check.add_argument("--activation", default="sigmoid", help="hidden activation (sigmoid)")
+    check.add_argument("--loss", default="mse", help="mse, bce or cross_entropy (mse)")
+    check.add_argument("--weights", help="a .npz file of W1, b1, ... (gradproof train, MLP.save)")
+    check.add_argument("--data", help="a CSV file of inputs and a class column (see --target)")
+    check.add_argument("--target", help="the class column of --data (default: the last)")
+    check.add_argument(
+        "--method", choices=("central", "richardson", "complex", "mpmath"), default="richardson"
+    )
+    check.add_argument("--mode", choices=("full", "sample", "directional"), default="full")
+    check.add_argument("--samples", type=int, default=10, help="entries per array (sample mode)")
+    check.add_argument("--probes", type=int, default=3, help="directions per array (>= 3)")
+    check.add_argument("--seed", type=int, default=0, help="weights (with --layers) and sampling")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.add_argument("--expr", help='check the derivative of an expression, e.g. "x*sigmoid(x)"')
+    check.add_argument("--var", default="x", help="the variable of --expr (default x)")
+    check.add_argument(
+        "--at", type=_numbers, help="points for --expr, e.g. --at=-3,0,2.5 (default -30..30)"
+    )
+    check.set_defaults(run=_check)
     document = verbs.add_parser(
         "document", help="write every derivation as .tex and .md files (and one PDF)"
     )
@@ -214,7 +319,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``gradproof`` command; return its exit status."""
-    args = parser().parse_args(argv)
+    try:
+        args = parser().parse_args(argv)
+    except UsageError as error:
+        print(f"gradproof: error: {error}", file=sys.stderr)
+        return 2
     try:
         return args.run(args)
     except BrokenPipeError:  # e.g. `gradproof derive --list | head -3`: not an error

@@ -52,8 +52,8 @@ def train_xor(
     return net, history
 
 
-def plot_xor(net: MLP, history: dict, path: Path) -> None:
-    """Save the loss curve and the decision boundary as a PNG (matplotlib, atomically)."""
+def pyplot():
+    """Return matplotlib.pyplot with the Agg backend, or explain how to install it."""
     try:
         import matplotlib
 
@@ -61,11 +61,23 @@ def plot_xor(net: MLP, history: dict, path: Path) -> None:
         import matplotlib.pyplot as plt
     except ImportError:
         raise RuntimeError("--plot needs matplotlib: pip install 'gradproof[plot]'") from None
+    return plt
+
+
+def _save(figure, path: Path) -> None:
     import io
 
     from numeric.files import atomic_write
 
-    figure, (left, right) = plt.subplots(1, 2, figsize=(9, 4))
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    pyplot().close(figure)
+    atomic_write(path, buffer.getvalue())
+
+
+def plot_xor(net: MLP, history: dict, path: Path) -> None:
+    """Save the loss curve and the decision boundary as a PNG (matplotlib, atomically)."""
+    figure, (left, right) = pyplot().subplots(1, 2, figsize=(9, 4))
     left.plot(range(1, len(history["loss"]) + 1), history["loss"])
     left.set(xlabel="epoch", ylabel="mean loss", yscale="log", title="XOR: loss")
     grid = np.linspace(-0.25, 1.25, 151)
@@ -75,10 +87,18 @@ def plot_xor(net: MLP, history: dict, path: Path) -> None:
     right.contour(xx, yy, out, levels=[0.5], colors="k")
     right.scatter(XOR_X[:, 0], XOR_X[:, 1], c=XOR_T[:, 0], cmap="RdBu_r", edgecolors="k", s=80)
     right.set(xlabel="x1", ylabel="x2", title="decision boundary (y = 0.5)")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-    plt.close(figure)
-    atomic_write(path, buffer.getvalue())
+    _save(figure, path)
+
+
+def plot_history(history: dict, path: Path, title: str) -> None:
+    """Save the loss and training-accuracy curves of a run as a PNG (atomically)."""
+    figure, (left, right) = pyplot().subplots(1, 2, figsize=(9, 4))
+    epochs = range(1, len(history["loss"]) + 1)
+    left.plot(epochs, history["loss"])
+    left.set(xlabel="epoch", ylabel="mean loss", yscale="log", title=f"{title}: loss")
+    right.plot(epochs, [100 * a for a in history["accuracy"]])
+    right.set(xlabel="epoch", ylabel="training accuracy (%)", title=f"{title}: accuracy")
+    _save(figure, path)
 
 
 def read_csv(path: Path, target: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -151,6 +171,8 @@ def train_classifier(
         "n_train": len(train),
         "n_test": len(test),
         "stopped": history["stopped"],
+        "net": net,
+        "history": history,
     }
 
 

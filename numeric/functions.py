@@ -36,6 +36,9 @@ def docstring(result) -> str:
         "",
         f"Formula: {text(formula)}",
     ]
+    for name, arg in zip(argument_names(result), result.args, strict=True):
+        if not arg.is_Symbol:  # e.g. y = tanh(z): a derivative in terms of the output
+            lines.append(f"Where {name} = {text(arg)}: this is {text(result.lhs)}")
     if not callable(result.truth) and result.truth != result.display:
         lines.append(f"Equal to (SymPy's own result): {text(result.truth)}")
     code = text(code_form(result))
@@ -60,6 +63,14 @@ def _wrap(raw: Callable, result) -> Callable:
                 f"{result.name}() takes {len(names)} arrays ({', '.join(names)}), got {len(arrays)}"
             )
         arrays = [as_float(a) for a in arrays]
+        if shape != "elementwise" and arrays[0].ndim == 0:
+            raise ValueError(f"{result.name}(): {names[0]} needs a class axis (the last one)")
+        for name, array in zip(names[1:], arrays[1:], strict=True):
+            if array.shape != arrays[0].shape:
+                raise ValueError(
+                    f"{result.name}(): {name} must have the shape of {names[0]}, "
+                    f"{arrays[0].shape}, got {array.shape}"
+                )
         return finish(raw(*arrays), arrays[0], shape)
 
     function.__name__ = function.__qualname__ = result.name
