@@ -67,6 +67,18 @@ def _xor(out: Callable[[str], None]) -> None:
     )
 
 
+def _gradient_check(out: Callable[[str], None]) -> None:
+    from derivations.example import seed_network
+    from derivations.training import XOR_T, XOR_X
+    from numeric.netcheck import check_network
+
+    report = check_network(seed_network(), XOR_X, XOR_T, method="complex")
+    out("8. Backpropagation on the seed's network, gradient-checked (gradproof check)")
+    out("   every entry of dL/dW and dL/db against the complex-step derivative, on XOR:")
+    for line in str(report).splitlines():
+        out(f"   {line}")
+
+
 def _seed_numbers(out: Callable[[str], None]) -> None:
     from numeric import functions
 
@@ -92,6 +104,7 @@ def run(out: Callable[[str], None] = print) -> None:
         _sigmoid_steps,
         _worked_example,
         _xor,
+        _gradient_check,
     )
     for section in sections:
         section(out)
