@@ -21,7 +21,7 @@ from symbolic.indices import C, contract, i, in_softmax_outputs, j, softmax_inde
 from symbolic.registry import ACTIVATIONS, LOSSES
 from symbolic.result import Result
 from symbolic.rewrite import stabilize
-from symbolic.rowwise import T, Z, pull_constants, row_vector, shift_by_max
+from symbolic.rowwise import T, Z, pull_constants, row_vector, shift_by_max, split_sums
 from symbolic.steps import evaluated
 
 SUM_OF_TARGETS = sp.Sum(t[i], (i, 1, C))
@@ -128,7 +128,8 @@ def _explicit_loss(name: str, n_classes: int) -> sp.Expr:
 
 def _stable_value(name: str, display: sp.Expr) -> sp.Expr:
     if ACTIVATIONS[LOSSES[name].output].kind == "rowwise":
-        return shift_by_max(sp.expand_log(display, force=True))
+        # -sum t (s - L) = L sum t - sum t s: a row dot product, no (s - L) temporary
+        return split_sums(shift_by_max(sp.expand_log(display, force=True)))
     stable = stabilize(display)
     # expanding collects softplus(z) - t z in BCE; other losses stay as displayed
     return sp.expand(stable) if stable != display else stable

@@ -18,6 +18,8 @@ from symbolic.render import signed_sum
 from symbolic.result import Result
 from symbolic.rowwise import SHIFTED, T, V, Z
 
+ROWS = (Z, T, V, SHIFTED)
+
 KERNELS = ("sigmoid", "softplus", "heaviside", "shifted_logsumexp")
 """Primitives printed as calls to stable NumPy kernels ``_k_<name>``."""
 
@@ -89,12 +91,23 @@ def _arguments(result: Result, names: tuple[str, ...] | None) -> tuple[dict, lis
     return dict(zip(result.args, plain, strict=True)), plain
 
 
-def _sums_of_squares(code: sp.Expr) -> sp.Expr:
-    """``rowsum(x**2) -> rowdot(x, x)``: CSE then binds x once, and einsum needs no temporary."""
-    return code.replace(
-        lambda e: isinstance(e, rowsum) and e.args[0].is_Pow and e.args[0].exp == 2,
-        lambda e: rowdot(e.args[0].base, e.args[0].base),
-    )
+def _row_dots(code: sp.Expr) -> sp.Expr:
+    """``rowsum(a*b) -> rowdot(a, b)`` for two row factors (``a*a`` included).
+
+    einsum makes one pass and no temporary for ``a*b``; CSE then binds a repeated factor
+    once.
+    """
+
+    def two_rows(e: sp.Expr) -> tuple[sp.Expr, sp.Expr] | None:
+        if not isinstance(e, rowsum):
+            return None
+        arg = e.args[0]
+        if arg.is_Pow and arg.exp == 2:
+            return arg.base, arg.base
+        factors = sp.Mul.make_args(arg)
+        return tuple(factors) if len(factors) == 2 and all(f.has(*ROWS) for f in factors) else None
+
+    return code.replace(lambda e: two_rows(e) is not None, lambda e: rowdot(*two_rows(e)))
 
 
 def lambdify_result(
@@ -113,7 +126,7 @@ def lambdify_result(
     """
     renames, args = _arguments(result, names)
     shifted = sp.Symbol("shifted")
-    code = _sums_of_squares(result.code).xreplace({SHIFTED: shifted, **renames})
+    code = _row_dots(result.code).xreplace({SHIFTED: shifted, **renames})
     first = renames.get(Z)
 
     def cse(exprs):

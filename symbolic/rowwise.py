@@ -58,11 +58,23 @@ def explicit(expr: sp.Expr, n_classes: int) -> list[sp.Expr]:
 
 
 def _outside_reductions(expr: sp.Expr) -> set:
-    if isinstance(expr, (rowsum, rowmax)):
+    if isinstance(expr, (rowsum, rowmax, shifted_logsumexp)):  # one value per row
         return set()
     if expr in ROW_SYMBOLS or expr == SHIFTED:
         return {expr}
     return set().union(*(_outside_reductions(a) for a in expr.args)) if expr.args else set()
+
+
+def split_sums(expr: sp.Expr) -> sp.Expr:
+    """Split every ``rowsum`` of a sum into a sum of ``rowsum`` s (linearity of the sum)."""
+
+    def visit(node: sp.Expr) -> sp.Expr:
+        if not isinstance(node, rowsum):
+            return node
+        terms = sp.Add.make_args(sp.expand(node.args[0], deep=False))
+        return sp.Add(*(rowsum(term) for term in terms)) if len(terms) > 1 else node
+
+    return sp.bottom_up(expr, visit)
 
 
 def pull_constants(expr: sp.Expr) -> sp.Expr:

@@ -60,12 +60,13 @@ def test_stable_loss_forms_use_logits():
     assert not loss("cross_entropy").code.has(sp.log)
 
 
-def test_sum_of_squares_printing_rewrite_is_an_identity():
-    from symbolic.printing import _sums_of_squares
+@pytest.mark.parametrize("name", ["mse", "cross_entropy"])
+def test_row_dot_printing_rewrite_is_an_identity(name):
+    from symbolic.printing import _row_dots
     from symbolic.rowwise import explicit
 
-    code = loss("mse").code
-    rewritten = _sums_of_squares(code)
+    code = loss(name).code
+    rewritten = _row_dots(code)
     assert rewritten != code
     for n_classes in (2, 3):
         for a, b in zip(explicit(code, n_classes), explicit(rewritten, n_classes), strict=True):
