@@ -10,7 +10,8 @@ mpmath at 50 digits (``method="mpmath"``). For a registry primitive (``sigmoid(x
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import mpmath
 import numpy as np
@@ -65,23 +66,37 @@ def _label(point: float) -> str:
     return f"x={point:g}"
 
 
-def check_expression(
-    text: str,
-    var: str = "x",
-    points: Sequence[float] | None = None,
-    *,
-    method: str = "richardson",
-) -> Report:
-    """Check the NumPy derivative gradproof derives for the expression *text*.
+@dataclass
+class ExpressionCheck:
+    """A prepared check of an expression's derivative; call it to run the check."""
 
-    Points where the expression or its derivative is not a finite real number (``log``
-    at 0, ``sqrt`` at 0) are left out, and the report says which.
+    evaluator: _Expression
+    grad: Callable
+    notes: list[str]
 
-    Examples
-    --------
-    >>> check_expression("x*sigmoid(x)", method="mpmath").ok
-    True
-    """
+    @property
+    def sizes(self) -> dict[str, int]:
+        """One entry per point (for the number of evaluations)."""
+        return {name: 1 for name in self.evaluator.params}
+
+    def analytic(self) -> dict[str, np.ndarray]:
+        """The NumPy derivative at every point."""
+        return {
+            name: np.asarray(self.grad(p) + 0 * p, np.float64)
+            for name, p in self.evaluator.params.items()
+        }
+
+    def __call__(self, **options) -> Report:
+        report = run(self.evaluator, self.analytic, np.dtype(np.float64), **options)
+        report.notes[:0] = self.notes[:1]
+        report.notes += self.notes[1:]
+        return report
+
+
+def prepare_expression(
+    text: str, var: str = "x", points: Sequence[float] | None = None
+) -> ExpressionCheck:
+    """Derive the expression's derivative and choose the points (see :func:`check_expression`)."""
     from derivations import derive_expression
     from numeric import functions as F
     from symbolic.functions import expand_definitions
@@ -107,19 +122,28 @@ def check_expression(
             (chosen if finite else skipped).append(float(p))
     if not chosen:
         raise ValueError(f"{text}: not finite at any of the points {', '.join(map(str, skipped))}")
-    evaluator = _Expression(f, exact, chosen)
-
-    def analytic():
-        return {
-            name: np.asarray(grad(p) + 0 * p, np.float64) for name, p in evaluator.params.items()
-        }
-
-    report = run(evaluator, analytic, np.dtype(np.float64), method=method)
     function = f"the generated {primitive}_grad" if primitive else "its NumPy derivative"
-    report.notes.insert(0, f"d/d{var} {text.strip()}: {function} at {len(chosen)} points")
+    notes = [f"d/d{var} {text.strip()}: {function} at {len(chosen)} points"]
     if skipped:
-        report.notes.append(f"left out (not finite there): {', '.join(map(_label, skipped))}")
-    return report
+        notes.append(f"left out (not finite there): {', '.join(map(_label, skipped))}")
+    return ExpressionCheck(_Expression(f, exact, chosen), grad, notes)
+
+
+def check_expression(
+    text: str, var: str = "x", points: Sequence[float] | None = None, **options
+) -> Report:
+    """Check the NumPy derivative gradproof derives for the expression *text*.
+
+    Points where the expression or its derivative is not a finite real number (``log``
+    at 0, ``sqrt`` at 0) are left out, and the report says which. *options* are those of
+    :func:`numeric.gradcheck.gradcheck` (``method`` may also be ``"mpmath"``).
+
+    Examples
+    --------
+    >>> check_expression("x*sigmoid(x)", method="mpmath").ok
+    True
+    """
+    return prepare_expression(text, var, points)(**options)
 
 
 def _layers(text: str) -> list[int]:
@@ -179,6 +203,10 @@ def network(args) -> tuple:
     n_in, n_out = sizes[0], sizes[-1]
     if args.data is not None:
         X, y, _ = _csv(args.data, args.target)
+        if X.shape[1] != n_in:
+            raise ValueError(
+                f"{args.data} has {X.shape[1]} feature columns; the network takes {n_in} inputs"
+            )
         T = y if loss == "cross_entropy" or n_out > 1 else y.astype(float).reshape(-1, 1)
         data = f"{len(X)} rows of {args.data}"
     elif n_in == 2 and n_out == 1:

@@ -178,41 +178,44 @@ def _check(args: argparse.Namespace) -> int:
     import json
 
     from derivations import check
+    from numeric.gradcheck import evaluations
 
     if args.probes < 3 or args.samples < 1:
         raise UsageError("--probes must be at least 3 and --samples at least 1")
+    if args.method == "mpmath" and args.expr is None:
+        raise UsageError("--method mpmath is for --expr (networks: central, richardson, complex)")
+    if args.method == "mpmath" and args.mode == "directional":
+        raise UsageError("--method mpmath checks entries: use --mode full or sample")
+    options = {"method": args.method, "mode": args.mode, "samples": args.samples}
+    options |= {"probes": args.probes, "seed": args.seed}
     if args.expr is not None:
         from symbolic.parse import ExpressionError
 
-        if args.method == "mpmath" and args.mode == "directional":
-            raise UsageError("--method mpmath checks entries: use --mode full or sample")
         try:
-            report = check.check_expression(args.expr, args.var, args.at, method=args.method)
+            prepared = check.prepare_expression(args.expr, args.var, args.at)
         except ExpressionError as error:
             raise UsageError(f"--expr: {error}") from None
-        described = f"d/d{args.var} {args.expr}"
+        described, sizes = f"d/d{args.var} {args.expr}", prepared.sizes
+
+        def run() -> object:
+            return prepared(**options)
+
     else:
-        if args.method == "mpmath":
-            raise UsageError(
-                "--method mpmath is for --expr (networks: central, richardson, complex)"
-            )
         from numeric.netcheck import check_network
 
         net, X, T, described = check.network(args)
-        report = check_network(
-            net,
-            X,
-            T,
-            method=args.method,
-            mode=args.mode,
-            samples=args.samples,
-            probes=args.probes,
-            seed=args.seed,
-        )
+        sizes = {name: p.size for name, p in net.params.items()}
+
+        def run() -> object:
+            return check_network(net, X, T, **options)
+
+    if not args.json:
+        planned = evaluations(sizes, args.method, args.mode, args.samples, args.probes)
+        print(f"checking {described}: {planned} evaluations planned", flush=True)
+    report = run()
     if args.json:
         print(json.dumps({"checked": described, **report.to_dict()}, indent=1))
     else:
-        print(f"checking {described}")
         print(report)
     return 0 if report.ok else 1
 

@@ -153,8 +153,10 @@ class MLP:
     ) -> MLP:
         """Build a network from ``{"W1": ..., "b1": ..., "W2": ...}`` (seed notation)."""
         n_layers = sum(1 for key in params if key.startswith("W"))
-        if n_layers == 0:
-            raise ValueError("params needs W1, b1, W2, b2, ...")
+        expected = [f"{p}{layer}" for layer in range(1, n_layers + 1) for p in "Wb"]
+        missing = [name for name in expected if name not in params]
+        if n_layers == 0 or missing:
+            raise ValueError(f"params needs W1, b1, W2, b2, ...; missing {missing or ['W1']}")
         W = [
             np.atleast_2d(np.asarray(params[f"W{layer}"], dtype))
             for layer in range(1, n_layers + 1)
@@ -332,9 +334,29 @@ class MLP:
     def load(
         cls, path, activations: str | Sequence[str] = "sigmoid", loss: str = "mse", dtype=np.float64
     ) -> MLP:
-        """Read parameters written by :meth:`save` and build the network."""
-        with np.load(path, allow_pickle=False) as data:
-            return cls.from_params({k: data[k] for k in data.files}, activations, loss, dtype)
+        """Read parameters written by :meth:`save` and build the network.
+
+        Raises
+        ------
+        OSError
+            If *path* cannot be read.
+        ValueError
+            If it is not an ``.npz`` file of W1, b1, W2, b2, ... that chain.
+        """
+        import zipfile
+
+        try:
+            data = np.load(path, allow_pickle=False)
+        except (ValueError, zipfile.BadZipFile, EOFError):
+            raise ValueError(f"{path}: not an .npz file of weights (W1, b1, ...)") from None
+        if not isinstance(data, np.lib.npyio.NpzFile):  # a plain .npy array
+            raise ValueError(f"{path}: one array, not an .npz file of weights (W1, b1, ...)")
+        with data:
+            params = {k: data[k] for k in data.files}
+        try:
+            return cls.from_params(params, activations, loss, dtype)
+        except ValueError as error:
+            raise type(error)(f"{path}: {error}") from None
 
     def predict(self, X) -> np.ndarray:
         """Return class indices (argmax, or y > 0.5 for one sigmoid output); MSE: the outputs."""

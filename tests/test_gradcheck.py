@@ -377,3 +377,33 @@ def test_cli_errors_are_one_line(argv, status, message, capsys, tmp_path, monkey
     assert main(argv) == status
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_malformed_files_are_one_line_errors(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "garbage.npz").write_text("not a zip file\n")
+    np.save(tmp_path / "one.npy", np.ones(3))
+    (tmp_path / "one.npy").rename(tmp_path / "one.npz")
+    np.savez(tmp_path / "partial.npz", W1=np.ones((2, 2)))
+    np.savez(tmp_path / "apart.npz", W1=np.ones((2, 2)), b1=np.ones(3), W2=np.ones((1, 2)), b2=[1])
+    (tmp_path / "text.csv").write_text("a,b,label\n1,x,yes\n")
+    (tmp_path / "ragged.csv").write_text("a,b,label\n1,2,yes\n3,4\n")
+    (tmp_path / "wide.csv").write_text("a,b,c,label\n1,2,3,yes\n")
+    (tmp_path / "nan.csv").write_text("a,b,label\n1,nan,yes\n")
+    (tmp_path / "empty.csv").write_text("")
+    cases = {
+        "--weights garbage.npz": "garbage.npz: not an .npz file of weights",
+        "--weights one.npz": "one.npz: one array, not an .npz file",
+        "--weights partial.npz": "partial.npz: params needs W1, b1, W2, b2, ...; missing ['b1']",
+        "--weights apart.npz": "apart.npz: W1 (2, 2) and b1 (3,) do not chain",
+        "--data text.csv": "text.csv:2: a feature is not a number",
+        "--data ragged.csv": "ragged.csv:3: expected 3 fields, got 2",
+        "--data wide.csv": "wide.csv has 3 feature columns; the network takes 2 inputs",
+        "--data nan.csv": "nan.csv: features must be finite numbers",
+        "--data empty.csv": "empty.csv: empty file",
+        "--data .": "Is a directory",
+    }
+    for argv, message in cases.items():
+        assert main(["check", *argv.split()]) == 1, argv
+        err = capsys.readouterr().err
+        assert message in err and len(err.splitlines()) == 1, (argv, err)
