@@ -17,7 +17,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from numeric.gradcheck import Evaluator, Report, run
+from numeric.gradcheck import Evaluator, Options, Report, run
 
 POINTS = (-30.0, -3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0, 30.0)
 """Where an expression's derivative is checked unless the user says otherwise."""
@@ -87,7 +87,7 @@ class ExpressionCheck:
         }
 
     def __call__(self, **options) -> Report:
-        report = run(self.evaluator, self.analytic, np.dtype(np.float64), **options)
+        report = run(self.evaluator, self.analytic, np.dtype(np.float64), Options(**options))
         report.notes[:0] = self.notes[:1]
         report.notes += self.notes[1:]
         return report

@@ -52,7 +52,7 @@ from numeric.report import (
     entry_name,
 )
 
-__all__ = ["GradientCheckError", "Report", "Status", "gradcheck", "run"]
+__all__ = ["GradientCheckError", "Options", "Report", "Status", "gradcheck", "run"]
 
 EVALUATIONS_PER_ENTRY = {"central": 2, "richardson": 4, "complex": 1, "mpmath": 1}
 SAFETY = 10.0
@@ -338,18 +338,27 @@ def _validate(method: str, mode: str, samples: int, probes: int) -> None:
         raise ValueError(f"probes must be at least 3 (zero-mean random directions), got {probes}")
 
 
+@dataclass(frozen=True)
+class Options:
+    """How a check runs: the reference, which entries, the random choices (validated)."""
+
+    method: str = "richardson"
+    mode: str = "full"
+    samples: int = 10
+    probes: int = 3
+    seed: int | None = 0
+    step: float | None = None
+    verbose: bool = False
+
+    def __post_init__(self):
+        _validate(self.method, self.mode, self.samples, self.probes)
+
+
 def run(
     evaluator: Evaluator,
     analytic: Callable[[], dict[str, np.ndarray]],
     dtype: np.dtype,
-    *,
-    method: str = "richardson",
-    mode: str = "full",
-    samples: int = 10,
-    probes: int = 3,
-    seed: int | None = 0,
-    step: float | None = None,
-    verbose: bool = False,
+    options: Options,
 ) -> Report:
     """Check *analytic* (called twice, for determinism) against *evaluator*'s function.
 
@@ -357,23 +366,23 @@ def run(
     """
     eps_analytic = float(np.finfo(dtype).eps)
     sizes = {name: p.size for name, p in evaluator.params.items()}
-    planned = evaluations(sizes, method, mode, samples, probes)
-    if verbose:
+    planned = evaluations(sizes, options.method, options.mode, options.samples, options.probes)
+    if options.verbose:
         print(f"gradient check: {planned} evaluations of f planned", file=sys.stderr)
     f0, f0_again = evaluator.value(), evaluator.value()
     evaluator.f0 = float(np.real(f0))
     first, second = analytic(), analytic()
-    rng = np.random.default_rng(seed)
-    context = _Context(evaluator, method, eps_analytic, step)
+    rng = np.random.default_rng(options.seed)
+    context = _Context(evaluator, options.method, eps_analytic, options.step)
     parameters, extra = [], 0
     for name, param in evaluator.params.items():
         a = np.asarray(first[name], np.float64)
-        if mode == "directional":
-            check, used = _directional(context, name, a, probes, rng)
+        if options.mode == "directional":
+            check, used = _directional(context, name, a, options.probes, rng)
         else:
             chosen = np.arange(param.size)
-            if mode == "sample" and param.size > samples:
-                chosen = np.sort(rng.choice(param.size, samples, replace=False))
+            if options.mode == "sample" and param.size > options.samples:
+                chosen = np.sort(rng.choice(param.size, options.samples, replace=False))
             check, used = _entries(context, name, a, chosen)
         if not _same(first[name], second[name]):
             noise = np.nanmax(np.abs(np.asarray(first[name], float) - second[name]))
@@ -386,7 +395,7 @@ def run(
     notes = []
     if eps_analytic > np.finfo(np.float64).eps:
         notes.append(f"the analytic gradient is {np.dtype(dtype).name}; references are in float64")
-    return Report(method, mode, 2 + extra, parameters, notes)
+    return Report(options.method, options.mode, 2 + extra, parameters, notes)
 
 
 @dataclass
@@ -570,7 +579,7 @@ def gradcheck(
     >>> gradcheck(lambda x: np.sum(x**3), lambda x: 2 * x**2, np.array([1.0, -2.0])).ok
     False
     """
-    _validate(method, mode, samples, probes)
+    options = Options(method, mode, samples, probes, seed, step, verbose)
     params, single = _as_params(x)
     evaluator = Evaluator(f, params, single)
 
@@ -578,15 +587,5 @@ def gradcheck(
         return _analytic(grad(params["x"] if single else params), params, single)
 
     dtypes = [g.dtype for g in analytic().values() if g.dtype.kind == "f"]
-    return run(
-        evaluator,
-        analytic,
-        max(dtypes, key=lambda d: np.finfo(d).eps, default=np.dtype(np.float64)),
-        method=method,
-        mode=mode,
-        samples=samples,
-        probes=probes,
-        seed=seed,
-        step=step,
-        verbose=verbose,
-    )
+    dtype = max(dtypes, key=lambda d: np.finfo(d).eps, default=np.dtype(np.float64))
+    return run(evaluator, analytic, dtype, options)

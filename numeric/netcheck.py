@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from numeric.gradcheck import Evaluator, Report, run
+from numeric.gradcheck import Evaluator, Options, Report, run
 from numeric.mlp import MLP, _fn
 
 BLOCK_ELEMENTS = 1 << 17
@@ -156,15 +156,5 @@ def check_network(
     def analytic() -> dict[str, np.ndarray]:
         return dict(claimed(net, X, T))
 
-    return run(
-        evaluator,
-        analytic,
-        net.dtype,
-        method=method,
-        mode=mode,
-        samples=samples,
-        probes=probes,
-        seed=seed,
-        step=step,
-        verbose=verbose,
-    )
+    options = Options(method, mode, samples, probes, seed, step, verbose)
+    return run(evaluator, analytic, net.dtype, options)
