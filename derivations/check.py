@@ -35,9 +35,9 @@ def _numpy_function(expr: sp.Expr, x: sp.Symbol):
 class _Expression(Evaluator):
     """A function of one variable, checked at each point as a parameter of its own."""
 
-    def __init__(self, f, exact, points: Sequence[float]):
+    def __init__(self, f, exact, points: Sequence[float], var: str):
         self.f, self.exact, self.single = f, exact, False
-        self.params = {_label(p): np.array(float(p)) for p in points}
+        self.params = {_label(var, p): np.array(float(p)) for p in points}
 
     def _term(self, x):
         return np.asarray(self.f(x) + 0 * x)  # constants broadcast to x's shape and dtype
@@ -62,8 +62,8 @@ class _Expression(Evaluator):
             return np.array([float(self.exact(mpmath.mpf(float(self.params[name]))))])
 
 
-def _label(point: float) -> str:
-    return f"x={point:g}"
+def _label(var: str, point: float) -> str:
+    return f"{var}={point:g}"
 
 
 @dataclass
@@ -125,8 +125,9 @@ def prepare_expression(
     function = f"the generated {primitive}_grad" if primitive else "its NumPy derivative"
     notes = [f"d/d{var} {text.strip()}: {function} at {len(chosen)} points"]
     if skipped:
-        notes.append(f"left out (not finite there): {', '.join(map(_label, skipped))}")
-    return ExpressionCheck(_Expression(f, exact, chosen), grad, notes)
+        left_out = ", ".join(_label(var, p) for p in skipped)
+        notes.append(f"left out (not finite there): {left_out}")
+    return ExpressionCheck(_Expression(f, exact, chosen, var), grad, notes)
 
 
 def check_expression(
