@@ -312,7 +312,7 @@ def _same(first: np.ndarray, second: np.ndarray) -> bool:
     return np.array_equal(np.asarray(first), np.asarray(second), equal_nan=True)
 
 
-def evaluations(sizes: Mapping[str, int], method: str, mode: str, samples: int, probes: int):
+def evaluations(sizes: Mapping[str, int], method: str, mode: str, samples: int, probes: int) -> int:
     """Return the number of evaluations of f a check will make (before any re-examination)."""
     _validate(method, mode, samples, probes)
     per = EVALUATIONS_PER_ENTRY[method]
