@@ -366,6 +366,8 @@ def test_cli_checks_saved_weights_on_a_csv_file(tmp_path, capsys):
         (["check", "--method", "mpmath"], 2, "--method mpmath is for --expr"),
         (["check", "--mode", "directional", "--probes", "2"], 2, "at least 3"),
         (["check", "--expr", "x +"], 2, "--expr:"),
+        (["check", "--expr", "__import__('os').system('touch pwned')"], 2, "not allowed"),
+        (["check", "--expr", "9**9**9**9"], 2, "exponent larger than 1000"),
         (["check", "--expr", "x", "--method", "mpmath", "--mode", "directional"], 2, "mpmath"),
         (["check", "--weights", "missing.npz"], 1, "missing.npz"),
         (["check", "--activation", "swish"], 1, "unknown activation 'swish'"),
