@@ -20,7 +20,7 @@ from symbolic.rowwise import SHIFTED, T, V, Z
 
 ROWS = (Z, T, V, SHIFTED)
 
-KERNELS = ("sigmoid", "softplus", "heaviside", "shifted_logsumexp")
+KERNELS = ("sigmoid", "softplus", "tanh", "heaviside", "shifted_logsumexp")
 """Primitives printed as calls to stable NumPy kernels ``_k_<name>``."""
 
 
@@ -55,6 +55,9 @@ class StablePrinter(NumPyPrinter):
 
     def _print_sigmoid(self, expr: sp.Expr) -> str:
         return f"_k_sigmoid({self._print(expr.args[0])})"
+
+    def _print_tanh(self, expr: sp.Expr) -> str:
+        return f"_k_tanh({self._print(expr.args[0])})"
 
     def _print_softplus(self, expr: sp.Expr) -> str:
         return f"_k_softplus({self._print(expr.args[0])})"
