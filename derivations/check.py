@@ -43,7 +43,7 @@ class _Expression(Evaluator):
         return np.asarray(self.f(x) + 0 * x)  # constants broadcast to x's shape and dtype
 
     def value(self) -> float:
-        return float(sum(self._term(p) for p in self.params.values()))
+        return self(self.params)
 
     def base(self, name: str) -> float:
         return float(self._term(self.params[name]))
@@ -159,20 +159,6 @@ def _layers(text: str) -> list[int]:
     return sizes
 
 
-def _csv(path: str, target: str | None):
-    import csv
-
-    from derivations.training import read_csv
-
-    if target is None:
-        with open(path, newline="") as handle:
-            header = next(csv.reader(handle), None)
-        if not header:
-            raise ValueError(f"{path}: empty file")
-        target = header[-1]
-    return read_csv(path, target)
-
-
 def network(args) -> tuple:
     """Build the network and data that ``gradproof check`` checks, and describe them.
 
@@ -180,7 +166,7 @@ def network(args) -> tuple:
     weights with ``--seed``, ``--weights`` loads them, ``--data`` reads a CSV file.
     """
     from derivations.example import seed_network
-    from derivations.training import XOR_T, XOR_X
+    from derivations.training import XOR_T, XOR_X, read_csv
     from numeric.mlp import MLP
 
     loss, activation = args.loss, args.activation
@@ -203,7 +189,7 @@ def network(args) -> tuple:
     sizes = [net.W[0].shape[1]] + [w.shape[0] for w in net.W]
     n_in, n_out = sizes[0], sizes[-1]
     if args.data is not None:
-        X, y, _ = _csv(args.data, args.target)
+        X, y, _ = read_csv(args.data, args.target)
         if X.shape[1] != n_in:
             raise ValueError(
                 f"{args.data} has {X.shape[1]} feature columns; the network takes {n_in} inputs"

@@ -101,10 +101,11 @@ def plot_history(history: dict, path: Path, title: str) -> None:
     _save(figure, path)
 
 
-def read_csv(path: Path, target: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def read_csv(path: Path, target: str | None) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Read numeric feature columns and a class column *target* from a CSV file with a header.
 
-    Returns the features, the class indices and the class names (sorted).
+    *target* None means the last column. Returns the features, the class indices and the
+    class names (sorted).
 
     Raises
     ------
@@ -115,9 +116,12 @@ def read_csv(path: Path, target: str) -> tuple[np.ndarray, np.ndarray, list[str]
 
     with open(path, newline="") as handle:
         rows = list(csv.reader(handle))
+    if not rows or not rows[0]:
+        raise ValueError(f"{path}: empty file")
     if len(rows) < 2:
         raise ValueError(f"{path}: needs a header and at least one row")
     header, body = rows[0], rows[1:]
+    target = header[-1] if target is None else target
     if target not in header:
         raise ValueError(f"{path}: no column {target!r}; columns: {', '.join(header)}")
     column = header.index(target)

@@ -1,8 +1,8 @@
 """Source of a standalone module of the generated functions (imports NumPy only).
 
-The module holds the stable kernels and the two wrapper helpers (their source, copied
-from :mod:`numeric.kernels`) and, for each result, the body lambdify generated plus a
-wrapper whose docstring gives the formula.
+The module holds the stable kernels, their complex ``log1p`` and the two wrapper helpers
+(their source, copied from :mod:`numeric.kernels`) and, for each result, the body
+lambdify generated plus a wrapper whose docstring gives the formula.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ def _kernel_sources() -> list[str]:
     for name, kernel in kernels.KERNELS.items():
         source = inspect.getsource(kernel)
         sources.append(source.replace(f"def {kernel.__name__}(", f"def _k_{name}(", 1))
-    sources += [inspect.getsource(kernels.as_float), inspect.getsource(kernels.finish)]
+    helpers = (kernels.log1p_complex, kernels.as_float, kernels.finish)
+    sources += [inspect.getsource(helper) for helper in helpers]
     return sources
 
 

@@ -88,20 +88,21 @@ class Evaluator:
         """Exact derivatives (method ``mpmath``); only for functions given as expressions."""
         raise TypeError("method 'mpmath' needs f as an expression: use method='richardson'")
 
-    def __call__(self, params: dict[str, np.ndarray]) -> float | complex:
-        value = self.f(params["x"] if self.single else params)
-        value = np.asarray(value)
+    def _scalar(self, params: dict[str, np.ndarray]) -> np.ndarray:
+        value = np.asarray(self.f(params["x"] if self.single else params))
         if value.size != 1:
             raise ValueError(f"f must return a scalar, got an array of shape {value.shape}")
-        return value.reshape(()).item()
+        return value.reshape(())
+
+    def __call__(self, params: dict[str, np.ndarray]) -> float | complex:
+        return self._scalar(params).item()
 
     def value(self) -> float:
         """f at the point; a float32 result makes float32's rounding the one to allow for."""
-        value = self.f(self.params["x"] if self.single else self.params)
-        dtype = np.asarray(value).dtype
-        if dtype.kind == "f":
-            self.eps = max(self.eps, float(np.finfo(dtype).eps))
-        return self(self.params)
+        value = self._scalar(self.params)
+        if value.dtype.kind == "f":
+            self.eps = max(self.eps, float(np.finfo(value.dtype).eps))
+        return value.item()
 
     def along(self, name: str, direction: np.ndarray, step: float | complex) -> float | complex:
         """f with ``params[name]`` moved by ``step * direction``."""
@@ -373,7 +374,7 @@ def run(
     evaluator.f0 = float(np.real(f0))
     first, second = analytic(), analytic()
     rng = np.random.default_rng(options.seed)
-    context = _Context(evaluator, options.method, eps_analytic, options.step)
+    context = _Context(evaluator, options, eps_analytic)
     parameters, extra = [], 0
     for name, param in evaluator.params.items():
         a = np.asarray(first[name], np.float64)
@@ -401,9 +402,8 @@ def run(
 @dataclass
 class _Context:
     evaluator: Evaluator
-    method: str
+    options: Options
     eps_analytic: float
-    step: float | None
 
 
 def _entries(ctx: _Context, name: str, a_all: np.ndarray, chosen: np.ndarray):
@@ -415,15 +415,15 @@ def _entries(ctx: _Context, name: str, a_all: np.ndarray, chosen: np.ndarray):
         return ev.values(name, chosen[which], steps)
 
     f0 = ev.base(name)
-    if ctx.method == "mpmath":
+    if ctx.options.method == "mpmath":
         exact = ev.derivatives(name, chosen)
         nonfinite = _nonfinite(("mpmath", exact))
         numeric = _Numeric(exact, np.zeros(len(a)), np.full(len(a), np.nan), nonfinite, len(a))
     else:
-        numeric = _numeric(probe, x, scale, f0, ctx.method, ev.eps, ctx.step)
+        numeric = _numeric(probe, x, scale, f0, ctx.options.method, ev.eps, ctx.options.step)
     top = np.max(np.abs(a_all), initial=0.0) if np.all(np.isfinite(a_all)) else 0.0
     floor = FLOOR * ctx.eps_analytic * (np.abs(a) + top)
-    v = _judge(a, numeric, floor, probe, x, scale, f0, ev.eps, ctx.step)
+    v = _judge(a, numeric, floor, probe, x, scale, f0, ev.eps, ctx.options.step)
     check = _summary(name, ev.params[name].shape, chosen, a, v, numeric.step)
     check.reference = np.full(ev.params[name].shape, np.nan)
     check.reference.flat[chosen] = v.numeric
@@ -515,13 +515,13 @@ def _probe_directions(ctx: _Context, name: str, a_all: np.ndarray, directions: l
     scale = np.full(k, max(1.0, x_norm))
     zero = np.zeros(k)
     f0 = ev.base(name)
-    numeric = _numeric(probe, zero, scale, f0, ctx.method, ev.eps, ctx.step)
+    numeric = _numeric(probe, zero, scale, f0, ctx.options.method, ev.eps, ctx.options.step)
     floor = (
         FLOOR
         * ctx.eps_analytic
         * np.array([np.sum(np.abs(a_all * u)) + abs(s) for u, s in zip(directions, a, strict=True)])
     )
-    v = _judge(a, numeric, floor, probe, zero, scale, f0, ev.eps, ctx.step)
+    v = _judge(a, numeric, floor, probe, zero, scale, f0, ev.eps, ctx.options.step)
     return (a, v, numeric.step), numeric.evaluations + v.evaluations
 
 

@@ -11,6 +11,16 @@ chosen by the real part, so each kernel is analytic near the real axis: its valu
 import numpy as np
 
 
+def log1p_complex(w):
+    r"""Return :math:`\log(1 + w)` for complex w, accurate when w is small.
+
+    :math:`\log|1 + w| + i \arg(1 + w)` with :math:`|1 + w|^2 - 1 = a(2 + a) + b^2` for
+    :math:`w = a + ib`; NumPy's complex ``log1p`` forms 1 + w and loses the small part.
+    """
+    a, b = w.real, w.imag
+    return 0.5 * np.log1p(a * (2 + a) + b * b) + 1j * np.arctan2(b, 1 + a)
+
+
 def sigmoid(z):
     r"""Return :math:`\sigma(z) = 1/(1 + e^{-z})` without overflow.
 
@@ -26,12 +36,9 @@ def sigmoid(z):
 
 def softplus(z):
     r"""Return :math:`\log(1 + e^{z}) = \max(z, 0) + \log(1 + e^{-|z|})` without overflow."""
-    if np.iscomplexobj(z):  # log1p(w) = log|1 + w| + i arg(1 + w), accurate for small w
+    if np.iscomplexobj(z):
         positive = z.real >= 0
-        w = np.exp(np.where(positive, -z, z))
-        a, b = w.real, w.imag
-        log1p = 0.5 * np.log1p(a * (2 + a) + b * b) + 1j * np.arctan2(b, 1 + a)
-        return np.where(positive, z, 0) + log1p
+        return np.where(positive, z, 0) + log1p_complex(np.exp(np.where(positive, -z, z)))
     return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
 
 
@@ -73,9 +80,7 @@ def shifted_logsumexp(s):
         phase = 1j * np.take_along_axis(s, top, axis=-1).imag
         e = np.exp(s - phase)
         np.put_along_axis(e, top, 0, axis=-1)
-        rest = np.sum(e, axis=-1, keepdims=True)
-        a, b = rest.real, rest.imag
-        return phase + 0.5 * np.log1p(a * (2 + a) + b * b) + 1j * np.arctan2(b, 1 + a)
+        return phase + log1p_complex(np.sum(e, axis=-1, keepdims=True))
     e = np.exp(s)
     np.put_along_axis(e, np.argmax(s, axis=-1, keepdims=True), 0, axis=-1)
     return np.log1p(np.sum(e, axis=-1, keepdims=True))
