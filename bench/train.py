@@ -92,7 +92,7 @@ GEMM_TARGET_SIZES = (64, 256, 256, 10)
 ACCURACY_TARGET = 1.0
 """Largest allowed |gradproof - scikit-learn| test accuracy, in percentage points."""
 
-PEERS = ("gradproof", "sklearn", "torch", "gemm")
+PEERS = ("gradproof", "sklearn", "torch", "gemm", "numpy")
 """Implementations, in table order."""
 
 
@@ -229,14 +229,17 @@ def run_gradproof(config: Config, data: Data, setup: Setup) -> Result:
     )
 
 
-def sklearn_initial_params(config: Config, seed: int) -> dict[str, np.ndarray]:
+def sklearn_initial_params(
+    config: Config, seed: int | np.random.RandomState
+) -> dict[str, np.ndarray]:
     """scikit-learn's initial weights for *config*, in gradproof's ``W1, b1, ...`` layout.
 
-    As ``MLPClassifier._init_coef`` draws them: per layer, from ``RandomState(seed)``, the
+    As ``MLPClassifier._init_coef`` draws them: per layer, from ``RandomState(seed)`` (or
+    from *seed* itself, a RandomState that then goes on to draw the shuffles), the
     weights (fan_in, fan_out) then the biases, uniform in +-sqrt(f / (fan_in + fan_out))
     with f = 2 for logistic and 6 otherwise (gradproof: Glorot, f = 6, biases zero).
     """
-    rng = np.random.RandomState(seed)
+    rng = seed if isinstance(seed, np.random.RandomState) else np.random.RandomState(seed)
     factor = 2.0 if config.activation == "sigmoid" else 6.0
     params = {}
     for layer, (n_in, n_out) in enumerate(itertools.pairwise(config.sizes), 1):
@@ -246,20 +249,29 @@ def sklearn_initial_params(config: Config, seed: int) -> dict[str, np.ndarray]:
     return params
 
 
-def run_gradproof_sklearn_init(config: Config, data: Data, setup: Setup) -> Result:
-    """Train gradproof from scikit-learn's initial weights (for the accuracy comparison)."""
-    params = sklearn_initial_params(config, setup.seed)
+def run_gradproof_sklearn_path(config: Config, data: Data, setup: Setup) -> Result | None:
+    """gradproof's SGD steps on scikit-learn's exact path (for the accuracy comparison).
+
+    ``MLPClassifier.fit`` draws its initial weights and then, each epoch, a shuffle of
+    the sample order from one ``RandomState(random_state)``; here gradproof's
+    ``MLP.gradients`` and ``Optimizer.update`` take the same weights and the same batches
+    in the same order, so only rounding separates the two. None without scikit-learn.
+    """
+    if sklearn is None:
+        return None
+    from sklearn.utils import shuffle
+
+    rng = np.random.RandomState(setup.seed)
+    params = sklearn_initial_params(config, rng)
     net = MLP.from_params(params, config.activation, "cross_entropy", dtype=config.dtype)
     X = data.X_train.astype(config.dtype)
-    net.fit(
-        X,
-        data.y_train,
-        epochs=setup.epochs,
-        learning_rate=setup.learning_rate,
-        batch_size=setup.batch_size,
-        seed=setup.seed,
-        progress=False,
-    )
+    T, optimizer = net.targets(data.y_train, len(X)), Optimizer("sgd", setup.learning_rate)
+    order = np.arange(len(X))
+    for _ in range(setup.epochs):
+        order = shuffle(order, random_state=rng)
+        for first in range(0, len(X), setup.batch_size):
+            index = order[first : first + setup.batch_size]
+            optimizer.update(net.params, net.gradients(X[index], T[index]))
     return Result(0.0, _test_accuracy(net.predict(data.X_test.astype(config.dtype)), data.y_test))
 
 
@@ -378,21 +390,32 @@ def gemm_weights(config: Config, seed: int) -> list[np.ndarray]:
     return MLP(config.sizes, config.activation, "cross_entropy", seed=seed, dtype=config.dtype).W
 
 
-def gemm_epoch(W: list[np.ndarray], epoch: list[np.ndarray]) -> None:
+class GemmBuffers:
+    """Preallocated outputs of every matrix product of a batch step (see :func:`gemm_epoch`)."""
+
+    def __init__(self, W: list[np.ndarray], batch_size: int):
+        self.z = [np.empty((batch_size, w.shape[0]), w.dtype) for w in W]
+        self.grad = [np.empty_like(w) for w in W]
+        self.delta = [np.empty((batch_size, w.shape[1]), w.dtype) for w in W]
+
+
+def gemm_epoch(W: list[np.ndarray], epoch: list[np.ndarray], out: GemmBuffers) -> None:
     """One epoch of the training matrix products alone: no bias, nonlinearity or update.
 
-    *epoch* holds the input batches. The output z stands in for dL/dz.
+    *epoch* holds the input batches. The products write into preallocated arrays, as
+    gradproof's do (a fresh 256 x 256 output costs about half as much again as the
+    product). The output z stands in for dL/dz.
     """
     for a in epoch:
-        inputs = []
-        for w in W:  # forward: z = a @ W.T; z stands in for the next activation
+        n, inputs = len(a), []
+        for layer, w in enumerate(W):  # forward: z = a @ W.T; z stands in for the activation
             inputs.append(a)
-            a = a @ w.T
+            a = np.matmul(a, w.T, out=out.z[layer][:n])
         delta = a
         for layer in range(len(W) - 1, -1, -1):
-            delta.T @ inputs[layer]  # dL/dW
-            if layer > 0:
-                delta = delta @ W[layer]  # dL/da of the previous layer
+            np.matmul(delta.T, inputs[layer], out=out.grad[layer])  # dL/dW
+            if layer > 0:  # dL/da of the previous layer
+                delta = np.matmul(delta, W[layer], out=out.delta[layer][:n])
 
 
 def run_gemm(config: Config, data: Data, setup: Setup) -> Result:
@@ -400,12 +423,74 @@ def run_gemm(config: Config, data: Data, setup: Setup) -> Result:
     W = gemm_weights(config, setup.seed)
     X = data.X_train.astype(config.dtype)
     epochs = [[X[index] for index in epoch] for epoch in batches(len(X), setup)]
+    out = GemmBuffers(W, setup.batch_size)
 
     def train() -> None:
         for epoch in epochs:
-            gemm_epoch(W, epoch)
+            gemm_epoch(W, epoch, out)
 
     return Result(_timed(train, setup.epochs)[0])
+
+
+def numpy_epochs(W, b, X, T, epochs: list[list[np.ndarray]], eta: float, activation: str):
+    """A plain hand-written NumPy MLP: the lower bound of a NumPy training loop.
+
+    The same network, batches and SGD as gradproof's, with nothing but the work itself:
+    preallocated buffers, in-place updates, ``numpy.tanh`` (sigmoid as its usual fast
+    form ``(1 + tanh(z/2)) / 2``, which is not accurate for very negative z), the fused
+    softmax cross-entropy delta and no checks or history.
+    """
+    n_max = max(len(index) for epoch in epochs for index in epoch)
+    z = [np.empty((n_max, w.shape[0]), w.dtype) for w in W]
+    grad = [np.empty_like(w) for w in W]
+    back = [np.empty((n_max, w.shape[1]), w.dtype) for w in W]
+    for epoch in epochs:
+        order = np.concatenate(epoch)
+        X_epoch, T_epoch, first = X[order], T[order], 0
+        for index in epoch:
+            n = len(index)
+            a, t, inputs = X_epoch[first : first + n], T_epoch[first : first + n], []
+            first += n
+            for layer, (w, bias) in enumerate(zip(W, b, strict=True)):
+                inputs.append(a)
+                a = np.matmul(a, w.T, out=z[layer][:n])
+                a += bias
+                if layer < len(W) - 1:
+                    if activation == "tanh":
+                        np.tanh(a, out=a)
+                    else:
+                        a *= 0.5
+                        np.tanh(a, out=a)
+                        a += 1
+                        a *= 0.5
+            a -= a.max(axis=1, keepdims=True)  # softmax, then dL/dz = (y - t) eta / n
+            np.exp(a, out=a)
+            a /= a.sum(axis=1, keepdims=True)
+            a -= t
+            a *= eta / n
+            delta = a
+            for layer in range(len(W) - 1, -1, -1):
+                np.matmul(delta.T, inputs[layer], out=grad[layer])
+                b[layer] -= delta.sum(axis=0)
+                if layer > 0:
+                    h, delta = inputs[layer], np.matmul(delta, W[layer], out=back[layer][:n])
+                    delta *= 1 - h * h if activation == "tanh" else h * (1 - h)
+                W[layer] -= grad[layer]
+
+
+def run_numpy(config: Config, data: Data, setup: Setup) -> Result:
+    """Train the plain NumPy MLP from gradproof's initial weights, on the same batches."""
+    net = MLP(config.sizes, config.activation, "cross_entropy", seed=setup.seed, dtype=config.dtype)
+    X = data.X_train.astype(config.dtype)
+    T = net.targets(data.y_train, len(X))
+    epochs = batches(len(X), setup)
+    seconds, _ = _timed(
+        lambda: numpy_epochs(net.W, net.b, X, T, epochs, setup.learning_rate, config.activation),
+        setup.epochs,
+    )
+    return Result(
+        seconds, _test_accuracy(net.predict(data.X_test.astype(config.dtype)), data.y_test)
+    )
 
 
 RUNNERS: dict[str, Callable[[Config, Data, Setup], Result | None]] = {
@@ -413,6 +498,7 @@ RUNNERS: dict[str, Callable[[Config, Data, Setup], Result | None]] = {
     "sklearn": run_sklearn,
     "torch": run_torch,
     "gemm": run_gemm,
+    "numpy": run_numpy,
 }
 """How each implementation trains one configuration (None: the peer is not installed)."""
 
@@ -479,10 +565,11 @@ def time_row(config: Config, medians: dict[str, Result | None]) -> list[str]:
         _ratio(gp, medians["sklearn"], TARGETS["sklearn"]),
         _ratio(gp, medians["torch"], TARGETS["torch"]),
         _ratio(gp, medians["gemm"], gemm_target),
+        _ratio(gp, medians["numpy"], None),
     ]
 
 
-TIME_HEADER = ["network", "hidden", "dtype", *PEERS, "gp/sklearn", "gp/torch", "gp/gemm"]
+TIME_HEADER = ["network", "hidden", "dtype", *PEERS, "gp/sklearn", "gp/torch", "gp/gemm", "gp/numpy"]
 
 
 def _percent(result: Result | None) -> str:
@@ -500,14 +587,14 @@ def accuracy_row(
     config: Config, medians: dict[str, Result | None], same_path: float | None
 ) -> list[str]:
     """Cells: configuration, test accuracies (%), differences to sklearn, same-path check."""
-    gp, sk, gp_sk_init = medians["gradproof"], medians["sklearn"], medians["gp-sk-init"]
+    gp, sk, gp_sk_path = medians["gradproof"], medians["sklearn"], medians["gp-sk-path"]
     return [
         *config.label,
         _percent(gp),
         _percent(sk),
         _points(gp, sk),
-        _percent(gp_sk_init),
-        _points(gp_sk_init, sk),
+        _percent(gp_sk_path),
+        _points(gp_sk_path, sk),
         _percent(medians["torch"]),
         "n/a" if same_path is None else f"{same_path:.1e}",
     ]
@@ -520,8 +607,8 @@ ACCURACY_HEADER = [
     "gradproof",
     "sklearn",
     "gp-sk",
-    "gp(sk init)",
-    "gp(sk init)-sk",
+    "gp(sk path)",
+    "gp(sk path)-sk",
     "torch",
     "same-path |dW|",
 ]
@@ -569,7 +656,9 @@ def print_legend(configs: list[Config], data: Data) -> None:
         "\ngradproof: MLP.fit (includes its epoch loss and accuracy, running averages over the "
         "batches); sklearn: MLPClassifier.fit;\n"
         "torch: Sequential + CrossEntropyLoss + SGD loop; gemm: the forward and backward "
-        "matrix products alone.\n"
+        "matrix products alone (into preallocated outputs);\n"
+        "numpy: a plain hand-written NumPy MLP (same batches; numpy.tanh, in-place, no "
+        "checks): the floor of a NumPy training loop.\n"
         f"scikit-learn weights: {trained}.\n"
         f"Targets: gp/sklearn <= {TARGETS['sklearn']}, gp/torch <= {TARGETS['torch']}, gp/gemm "
         f"<= {TARGETS['gemm']} (on {'-'.join(map(str, GEMM_TARGET_SIZES))} only), "
@@ -656,6 +745,7 @@ def _component_parts(p: ProfileInputs, setup: Setup) -> dict[str, Callable[[], o
     """Each part of gradproof's training, as a callable doing one epoch's worth of it."""
     net, pairs = p.net, p.batches
     buffers, eta = net._buffers(setup.batch_size), setup.learning_rate
+    gemm_out = GemmBuffers(net.W, setup.batch_size)
     grads = []
     for Xb, Tb in pairs:  # the step writes into buffers: keep a copy of each batch's eta g
         net._backprop(Xb, Tb, buffers, eta)
@@ -670,7 +760,7 @@ def _component_parts(p: ProfileInputs, setup: Setup) -> dict[str, Callable[[], o
 
     return {
         "steps": lambda: _run_calls([(net._backprop, (*pair, buffers, eta)) for pair in pairs]),
-        "gemm": lambda: gemm_epoch(net.W, [b[0] for b in pairs]),
+        "gemm": lambda: gemm_epoch(net.W, [b[0] for b in pairs], gemm_out),
         "bodies": lambda: _run_calls(bodies),
         "update": lambda: _run_calls([(optimizer._apply, (params, g)) for g in grads]),
         "evaluation": evaluation,
@@ -822,7 +912,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [time_row(config, medians[config]) for config in configs]
     print_table("Epoch time (ms per epoch)", TIME_HEADER, rows, left=3)
     for config in configs:  # deterministic, so one untimed run each
-        medians[config]["gp-sk-init"] = run_gradproof_sklearn_init(config, data, setup)
+        medians[config]["gp-sk-path"] = run_gradproof_sklearn_path(config, data, setup)
     rows = [
         accuracy_row(config, medians[config], same_path_difference(config, data, setup))
         for config in configs
@@ -831,10 +921,10 @@ def main(argv: list[str] | None = None) -> int:
         "Test accuracy (%; differences in percentage points)", ACCURACY_HEADER, rows, left=3
     )
     print(
-        "gp(sk init): gradproof trained from scikit-learn's initial weights (its init differs: "
-        "random biases,\nand a bound of sqrt(2 / (fan_in + fan_out)) for logistic). "
-        "same-path |dW|: max |weight difference| after\none epoch without shuffling from "
-        "those weights (same batches in the same order: rounding only)."
+        "gp(sk path): gradproof's SGD steps from scikit-learn's initial weights on its batches, "
+        "in its order\n(its init differs from gradproof's: random biases, and a bound of "
+        "sqrt(2 / (fan_in + fan_out)) for logistic).\nsame-path |dW|: max |weight difference| "
+        "after one epoch without shuffling from those weights (rounding only)."
     )
     if not opts.no_profile:
         print_profile(Config(opts.profile, "tanh", np.float64), data, setup, opts.repeats)

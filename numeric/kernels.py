@@ -25,13 +25,21 @@ def sigmoid(z):
     r"""Return :math:`\sigma(z) = 1/(1 + e^{-z})` without overflow.
 
     Uses :math:`e = e^{-|z|} \le 1`: :math:`\sigma(z) = 1/(1+e)` for :math:`z \ge 0` and
-    :math:`e/(1+e)` otherwise, so no exponential of a positive number is taken.
+    :math:`e/(1+e)` otherwise, so no exponential of a positive number is taken. The
+    numerator, 1 or e, is ``maximum(e, z >= 0)`` (e <= 1), a vectorised loop where
+    ``numpy.where`` is not.
     """
+    z = np.asarray(z)
     if np.iscomplexobj(z):
         e = np.exp(np.where(z.real >= 0, -z, z))
         return np.where(z.real >= 0, 1, e) / (1 + e)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1, e) / (1 + e)
+    e = np.empty_like(z)  # then, in place: e^{-|z|}, the numerator, 1 + e, the quotient
+    np.abs(z, out=e)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    numerator = np.maximum(e, z >= 0, out=np.empty_like(e))
+    e += 1
+    return np.divide(numerator, e, out=numerator)
 
 
 def softplus(z):
@@ -53,7 +61,8 @@ def tanh(z):
     z = np.asarray(z)
     if z.dtype != np.float64:
         return np.tanh(z)
-    e = np.abs(z)  # then, in place: expm1(-2 min(|z|, 20)), -e / (e + 2), the sign of z
+    e = np.empty_like(z)  # then, in place: expm1(-2 min(|z|, 20)), -e / (e + 2), sign of z
+    np.abs(z, out=e)
     np.minimum(e, 20, out=e)
     e *= -2
     np.expm1(e, out=e)
@@ -103,7 +112,7 @@ def finish(out, like, shape):
     out = np.asarray(out)
     if shape == "sample":
         return out[..., 0]
-    if out.shape != like.shape or out is like:
+    if out.shape != like.shape or out.dtype != like.dtype or out is like:
         out = np.array(np.broadcast_to(out, like.shape), dtype=like.dtype)
     return out
 

@@ -45,19 +45,28 @@ def backprop_derivative(name: str, from_output: bool = True) -> tuple[str, bool]
 
 
 class _Buffers:
-    """The arrays one training step writes into, for batches of up to *n_samples* rows.
+    """The arrays and functions of training steps on batches of up to *n_samples* rows.
 
-    Made once per ``fit``: the step's matrix products, bias adds and gradients go into
-    them (``out=``, ``+=``), so the hot loop allocates only what the generated functions
-    return. ``grads`` maps ``W1, b1, ...`` to the gradient arrays the step fills.
+    Made once per ``fit`` (and per ``gradients`` call): the step's matrix products, bias
+    adds and gradients go into these arrays (``out=``, ``+=``), so the hot loop allocates
+    only what the generated functions return. ``grads`` maps ``W1, b1, ...`` to the
+    gradient arrays the step fills. ``activation`` holds each layer's generated function
+    and ``derivative`` each hidden layer's ``(NAME_grad or NAME_grad_output, takes_a)``
+    (see :func:`backprop_derivative`), looked up once rather than per batch.
     """
 
-    def __init__(self, net: MLP, n_samples: int):
+    def __init__(self, net: MLP, n_samples: int, from_output: bool = True):
         self.z = [np.empty((n_samples, len(b)), net.dtype) for b in net.b]
         self.dl_da = [np.empty((n_samples, W.shape[1]), net.dtype) for W in net.W[1:]]
         self.grads = {name: np.empty_like(p) for name, p in net.params.items()}
         self.grad_W = [self.grads[f"W{layer}"] for layer in range(1, len(net.W) + 1)]
         self.grad_b = [self.grads[f"b{layer}"] for layer in range(1, len(net.b) + 1)]
+        self.activation = net._activation_functions()
+        self.derivative = []
+        for name in net.activations[:-1]:
+            derivative, takes_a = backprop_derivative(name, from_output)
+            self.derivative.append((_fn(derivative), takes_a))
+        self.fused = net.fused
 
 
 @contextlib.contextmanager
@@ -192,6 +201,10 @@ class MLP:
             raise ValueError("X contains NaN or infinite values")
         return X
 
+    def _activation_functions(self) -> list:
+        """The generated function of each layer's activation (lambdified bodies)."""
+        return [_fn(name) for name in self.activations]
+
     def _forward(
         self, X: np.ndarray, output: bool = True, buffers: _Buffers | None = None
     ) -> tuple[list, list]:
@@ -200,14 +213,15 @@ class MLP:
         With ``output=False`` the last activation is not computed (a fused gradient needs
         only the logits). With *buffers* the z arrays are written into them.
         """
-        zs, activations = [], [X]
-        for layer, (W, b, name) in enumerate(zip(self.W, self.b, self.activations, strict=True)):
+        functions = self._activation_functions() if buffers is None else buffers.activation
+        zs, activations, last = [], [X], len(self.W) - 1
+        for layer, (W, b) in enumerate(zip(self.W, self.b, strict=True)):
             out = None if buffers is None else buffers.z[layer][: len(X)]
             z = np.matmul(activations[-1], W.T, out=out)
             z += b
             zs.append(z)
-            if output or len(zs) < len(self.W):
-                activations.append(_fn(name)(z))
+            if output or layer < last:
+                activations.append(functions[layer](z))
         return zs, activations
 
     def _buffers(self, n_samples: int) -> _Buffers:
@@ -283,39 +297,32 @@ class MLP:
         ``1 - a^2`` is 0, not e^{-2|z|}.
         """
         X = self._inputs(X)
-        T, buffers = self.targets(T, len(X)), _Buffers(self, len(X))
+        T, buffers = self.targets(T, len(X)), _Buffers(self, len(X), from_output=False)
         with _in_range(self.dtype):
-            self._backprop(X, T, buffers, from_output=False)
+            self._backprop(X, T, buffers)
         return buffers.grads
 
     def _backprop(
-        self,
-        X: np.ndarray,
-        T: np.ndarray,
-        buffers: _Buffers,
-        scale: float = 1.0,
-        from_output: bool = True,
+        self, X: np.ndarray, T: np.ndarray, buffers: _Buffers, scale: float = 1.0
     ) -> tuple[list, list]:
         """Backpropagate on validated arrays into ``buffers.grads`` (the training hot path).
 
         The gradients are multiplied by *scale* (``fit`` passes the learning rate, which
-        then multiplies the output delta, not every gradient). With *from_output* the
-        hidden derivatives come from the stored activations where SymPy derived that form
-        (see :func:`backprop_derivative`). Returns the forward pass's z and activations
-        (the output one only if unfused).
+        then multiplies the output delta, not every gradient). The hidden derivatives are
+        the ones *buffers* was made with (see :func:`backprop_derivative`). Returns the
+        forward pass's z and activations (the output one only if unfused).
         """
-        zs, activations = self._forward(X, output=not self.fused, buffers=buffers)
-        delta = self._output_delta(zs, activations, T) / len(X)
-        if scale != 1.0:
-            delta *= scale
+        zs, activations = self._forward(X, output=not buffers.fused, buffers=buffers)
+        delta = self._output_delta(zs, activations, T)  # a fresh array: scaled in place
+        delta *= scale / len(X)
         for layer in range(len(self.W) - 1, -1, -1):
             np.matmul(delta.T, activations[layer], out=buffers.grad_W[layer])
-            delta.sum(axis=0, out=buffers.grad_b[layer])
+            np.add.reduce(delta, axis=0, out=buffers.grad_b[layer])
             if layer > 0:  # delta^(l) = (W^(l+1)^T delta^(l+1)) * f'(z^(l)), seed 3.4
                 delta = np.matmul(delta, self.W[layer], out=buffers.dl_da[layer - 1][: len(X)])
-                grad, of_output = backprop_derivative(self.activations[layer - 1], from_output)
+                derivative, takes_a = buffers.derivative[layer - 1]
                 # f'(z^(l)) from the stored a^(l) = f(z^(l)) where SymPy derived that form
-                delta *= _fn(grad)(activations[layer] if of_output else zs[layer - 1])
+                delta *= derivative(activations[layer] if takes_a else zs[layer - 1])
         return zs, activations
 
     fit = train.fit

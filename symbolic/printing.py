@@ -1,9 +1,11 @@
 """NumPy code from derived results: lambdify with gradproof's stable printers.
 
-Row reductions print inline (``numpy.sum(x, axis=-1, keepdims=True)``); the
-elementwise primitives print as calls to stable kernels named ``_k_<name>``, which
-the caller supplies (:mod:`numeric.kernels` in-process, their source in a written
-module). Max-shifted forms bind ``shifted = z - max(z)`` once, before SymPy's CSE.
+Row reductions print inline as ufunc reductions, ``numpy.add.reduce(x, axis=-1,
+keepdims=True)`` (``numpy.sum`` is the same reduction behind a Python wrapper that costs
+more than summing a batch of short rows). The elementwise primitives print as calls to
+stable kernels named ``_k_<name>``, which the caller supplies (:mod:`numeric.kernels`
+in-process, their source in a written module). Max-shifted forms bind
+``shifted = z - max(z)`` once, before SymPy's CSE.
 """
 
 from __future__ import annotations
@@ -27,19 +29,19 @@ KERNELS = ("sigmoid", "softplus", "tanh", "heaviside", "shifted_logsumexp")
 class StablePrinter(NumPyPrinter):
     """NumPyPrinter that knows gradproof's primitives (dispatch by class name)."""
 
-    def _reduce(self, name: str, expr: sp.Expr) -> str:
-        function = self._module_format("numpy." + name)
+    def _reduce(self, ufunc: str, expr: sp.Expr) -> str:
+        function = self._module_format(f"numpy.{ufunc}.reduce")
         return f"{function}({self._print(expr.args[0])}, axis=-1, keepdims=True)"
 
     def _print_rowsum(self, expr: sp.Expr) -> str:
-        return self._reduce("sum", expr)
+        return self._reduce("add", expr)
 
     def _print_rowdot(self, expr: sp.Expr) -> str:
         a, b = (self._print(arg) for arg in expr.args)
         return f'{self._module_format("numpy.einsum")}("...i,...i->...", {a}, {b})[..., None]'
 
     def _print_rowmax(self, expr: sp.Expr) -> str:
-        return self._reduce("max", expr)
+        return self._reduce("maximum", expr)
 
     def _print_Add(self, expr: sp.Expr, order=None) -> str:
         # positive terms first: ``y - t`` is one pass over the arrays, ``-t + y`` two

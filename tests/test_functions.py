@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 from numeric import functions as F
-from symbolic import derive
+from symbolic import ELEMENTWISE, derive
 from symbolic.activations import z as z_symbol
 from symbolic.functions import expand_definitions
 from tests.conftest import GRID, reference, relative_error, ulp_error, working_digits
@@ -244,3 +244,19 @@ def test_row_functions_match_mpmath_normwise():
         scale = np.maximum(scale, np.finfo(float).tiny)
         assert np.max(np.abs(value - ref[name]) / scale) < 1e-14, name
     np.testing.assert_array_equal(F.mse_grad(rows, targets), rows - targets)
+
+
+ELEMENTWISE_FUNCTIONS = [
+    name for name in F.__dir__() if name.split("_grad")[0] in ELEMENTWISE and "jvp" not in name
+]
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE_FUNCTIONS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_elementwise_functions_take_scalars(name, dtype):
+    """A Python float or a 0-d array in, a 0-d value out, equal to the 1-d result."""
+    for x in (-2.5, 0.0, 0.75, 30.0):
+        got = getattr(F, name)(np.asarray(x, dtype))
+        assert np.ndim(got) == 0 and got.dtype == dtype
+        assert got == getattr(F, name)(np.array([x], dtype))[0]
+    assert np.ndim(getattr(F, name)(0.5)) == 0
