@@ -15,8 +15,11 @@ Epoch time
     * PyTorch on the CPU: ``nn.Sequential`` of ``Linear`` + ``Tanh``/``Sigmoid``,
       ``CrossEntropyLoss``, ``optim.SGD``, batches cut from a seeded permutation;
     * "gemm": the same batches and shapes in NumPy, only the matrix products (forward
-      ``a @ W.T`` per layer, backward ``delta.T @ a`` and ``delta @ W``): the time of the
-      matrix products alone.
+      ``a @ W.T`` per layer, backward ``delta.T @ a`` and ``delta @ W``, into arrays made
+      once): the time of the matrix products alone;
+    * "numpy": a plain hand-written NumPy MLP on the same batches from the same initial
+      weights (``numpy.tanh``, buffers made once, in-place updates, no checks): where the
+      floor of a NumPy training loop lies.
 
     Each figure is the total training time divided by the number of epochs, the median of
     3 repeats. The runs are interleaved (each repeat runs every configuration, and the
@@ -25,10 +28,11 @@ Epoch time
     most 1.3x the gemm time on 64-256-256-10.
 Accuracy
     Test accuracy of each trained network; target: gradproof within one point of
-    scikit-learn. Two controls separate the initialisation from the algorithm: gradproof
-    trained from scikit-learn's own initial weights, and the largest weight difference
-    between the two after one epoch from those weights without shuffling (same batches in
-    the same order, so only rounding is left).
+    scikit-learn. Two controls separate the initialisation and batch order from the
+    algorithm: gradproof's SGD steps on scikit-learn's exact path (its initial weights,
+    then its per-epoch shuffles from the same RandomState), and the largest weight
+    difference between the two after one epoch from those weights without shuffling
+    (same batches in the same order, so only rounding is left).
 Profile
     Where gradproof's epoch time goes on one configuration (64-256-256-10, tanh, float64),
     each part timed on its own over one epoch's batches: the batch steps and, inside them,
@@ -569,7 +573,13 @@ def time_row(config: Config, medians: dict[str, Result | None]) -> list[str]:
     ]
 
 
-TIME_HEADER = ["network", "hidden", "dtype", *PEERS, "gp/sklearn", "gp/torch", "gp/gemm", "gp/numpy"]
+TIME_HEADER = [
+    "network",
+    "hidden",
+    "dtype",
+    *PEERS,
+    *("gp/sklearn", "gp/torch", "gp/gemm", "gp/numpy"),
+]
 
 
 def _percent(result: Result | None) -> str:
