@@ -18,8 +18,8 @@ Epoch time
       ``a @ W.T`` per layer, backward ``delta.T @ a`` and ``delta @ W``, into arrays made
       once): the time of the matrix products alone;
     * "numpy": a plain hand-written NumPy MLP on the same batches from the same initial
-      weights (``numpy.tanh``, buffers made once, in-place updates, no checks): where the
-      floor of a NumPy training loop lies.
+      weights (``numpy.tanh``, buffers made once, in-place updates, no checks): what a
+      NumPy training loop alone reaches.
 
     Each figure is the total training time divided by the number of epochs, the median of
     3 repeats. The runs are interleaved (each repeat runs every configuration, and the
@@ -437,7 +437,7 @@ def run_gemm(config: Config, data: Data, setup: Setup) -> Result:
 
 
 def numpy_epochs(W, b, X, T, epochs: list[list[np.ndarray]], eta: float, activation: str):
-    """A plain hand-written NumPy MLP: the lower bound of a NumPy training loop.
+    """A plain hand-written NumPy MLP: what a NumPy training loop alone reaches.
 
     The same network, batches and SGD as gradproof's, with nothing but the work itself:
     preallocated buffers, in-place updates, ``numpy.tanh`` (sigmoid as its usual fast
@@ -668,7 +668,7 @@ def print_legend(configs: list[Config], data: Data) -> None:
         "torch: Sequential + CrossEntropyLoss + SGD loop; gemm: the forward and backward "
         "matrix products alone (into preallocated outputs);\n"
         "numpy: a plain hand-written NumPy MLP (same batches; numpy.tanh, in-place, no "
-        "checks): the floor of a NumPy training loop.\n"
+        "checks): what a NumPy training loop alone reaches.\n"
         f"scikit-learn weights: {trained}.\n"
         f"Targets: gp/sklearn <= {TARGETS['sklearn']}, gp/torch <= {TARGETS['torch']}, gp/gemm "
         f"<= {TARGETS['gemm']} (on {'-'.join(map(str, GEMM_TARGET_SIZES))} only), "
