@@ -314,7 +314,10 @@ class MLP:
         """
         zs, activations = self._forward(X, output=not buffers.fused, buffers=buffers)
         delta = self._output_delta(zs, activations, T)  # a fresh array: scaled in place
-        delta *= scale / len(X)
+        if scale == 1.0:
+            delta /= len(X)  # the mean over the batch, rounded once
+        else:
+            delta *= scale / len(X)
         for layer in range(len(self.W) - 1, -1, -1):
             np.matmul(delta.T, activations[layer], out=buffers.grad_W[layer])
             np.add.reduce(delta, axis=0, out=buffers.grad_b[layer])
