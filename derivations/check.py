@@ -36,7 +36,7 @@ class _Expression(Evaluator):
     """A function of one variable, checked at each point as a parameter of its own."""
 
     def __init__(self, f, exact, points: Sequence[float], var: str):
-        self.f, self.exact, self.single = f, exact, False
+        self.f, self.exact = f, exact
         self.params = {_label(var, p): np.array(float(p)) for p in points}
 
     def _term(self, x):

@@ -66,7 +66,6 @@ class _Buffers:
         for name in net.activations[:-1]:
             derivative, takes_a = backprop_derivative(name, from_output)
             self.derivative.append((_fn(derivative), takes_a))
-        self.fused = net.fused
 
 
 @contextlib.contextmanager
@@ -312,7 +311,7 @@ class MLP:
         the ones *buffers* was made with (see :func:`backprop_derivative`). Returns the
         forward pass's z and activations (the output one only if unfused).
         """
-        zs, activations = self._forward(X, output=not buffers.fused, buffers=buffers)
+        zs, activations = self._forward(X, output=not self.fused, buffers=buffers)
         delta = self._output_delta(zs, activations, T)  # a fresh array: scaled in place
         if scale == 1.0:
             delta /= len(X)  # the mean over the batch, rounded once

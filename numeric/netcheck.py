@@ -38,8 +38,7 @@ class NetworkLoss(Evaluator):
         self.X, self.T = np.asarray(X, np.float64), np.asarray(T, np.float64)
         self.W = [self.params[f"W{k}"] for k in range(1, len(net.W) + 1)]
         self.b = [self.params[f"b{k}"] for k in range(1, len(net.b) + 1)]
-        self.activations = [_fn(name) for name in net.activations]
-        self.single = False
+        self.activations = net._activation_functions()
         self.z, self.a = self._forward(self.W, self.b)
         # unit-major copies: the rows a block of perturbations gathers are contiguous
         self.z_units = [np.ascontiguousarray(z.T) for z in self.z]
