@@ -211,6 +211,11 @@ def _test_accuracy(predicted, y_test: np.ndarray) -> float:
     return float(np.mean(np.asarray(predicted) == y_test))
 
 
+def _net_accuracy(net: MLP, config: Config, data: Data) -> float:
+    """Test accuracy of a gradproof network, on test input of the configuration's dtype."""
+    return _test_accuracy(net.predict(data.X_test.astype(config.dtype)), data.y_test)
+
+
 def run_gradproof(config: Config, data: Data, setup: Setup) -> Result:
     """Train gradproof's MLP; the timed part is ``fit`` alone."""
     net = MLP(config.sizes, config.activation, "cross_entropy", seed=setup.seed, dtype=config.dtype)
@@ -228,9 +233,7 @@ def run_gradproof(config: Config, data: Data, setup: Setup) -> Result:
         ),
         setup.epochs,
     )
-    return Result(
-        seconds, _test_accuracy(net.predict(data.X_test.astype(config.dtype)), data.y_test)
-    )
+    return Result(seconds, _net_accuracy(net, config, data))
 
 
 def sklearn_initial_params(
@@ -253,17 +256,15 @@ def sklearn_initial_params(
     return params
 
 
-def run_gradproof_sklearn_path(config: Config, data: Data, setup: Setup) -> Result | None:
-    """gradproof's SGD steps on scikit-learn's exact path (for the accuracy comparison).
+def sklearn_path(config: Config, data: Data, setup: Setup, shuffle: bool = True) -> MLP:
+    """gradproof's SGD steps on scikit-learn's exact path; return the trained network.
 
-    ``MLPClassifier.fit`` draws its initial weights and then, each epoch, a shuffle of
-    the sample order from one ``RandomState(random_state)``; here gradproof's
-    ``MLP.gradients`` and ``Optimizer.update`` take the same weights and the same batches
-    in the same order, so only rounding separates the two. None without scikit-learn.
+    ``MLPClassifier.fit`` draws its initial weights and then, each epoch (with
+    *shuffle*), a shuffle of the sample order from one ``RandomState(random_state)``;
+    here gradproof's ``MLP.gradients`` and ``Optimizer.update`` take the same weights
+    and the same batches in the same order, so only rounding separates the two.
     """
-    if sklearn is None:
-        return None
-    from sklearn.utils import shuffle
+    from sklearn.utils import shuffle as shuffled
 
     rng = np.random.RandomState(setup.seed)
     params = sklearn_initial_params(config, rng)
@@ -272,11 +273,19 @@ def run_gradproof_sklearn_path(config: Config, data: Data, setup: Setup) -> Resu
     T, optimizer = net.targets(data.y_train, len(X)), Optimizer("sgd", setup.learning_rate)
     order = np.arange(len(X))
     for _ in range(setup.epochs):
-        order = shuffle(order, random_state=rng)
+        if shuffle:
+            order = shuffled(order, random_state=rng)
         for first in range(0, len(X), setup.batch_size):
             index = order[first : first + setup.batch_size]
             optimizer.update(net.params, net.gradients(X[index], T[index]))
-    return Result(0.0, _test_accuracy(net.predict(data.X_test.astype(config.dtype)), data.y_test))
+    return net
+
+
+def run_gradproof_sklearn_path(config: Config, data: Data, setup: Setup) -> Result | None:
+    """Test accuracy after :func:`sklearn_path` (None without scikit-learn)."""
+    if sklearn is None:
+        return None
+    return Result(0.0, _net_accuracy(sklearn_path(config, data, setup), config, data))
 
 
 def same_path_difference(config: Config, data: Data, setup: Setup) -> float | None:
@@ -289,16 +298,10 @@ def same_path_difference(config: Config, data: Data, setup: Setup) -> float | No
         return None
     one = Setup(1, setup.learning_rate, setup.batch_size, setup.seed)
     model = sklearn_model(config, one).set_params(shuffle=False)
-    X = data.X_train.astype(config.dtype)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(X, data.y_train)
-    params = sklearn_initial_params(config, setup.seed)
-    net = MLP.from_params(params, config.activation, "cross_entropy", dtype=config.dtype)
-    T, optimizer = net.targets(data.y_train, len(X)), Optimizer("sgd", setup.learning_rate)
-    for first in range(0, len(X), setup.batch_size):
-        batch = slice(first, first + setup.batch_size)
-        optimizer.update(net.params, net.gradients(X[batch], T[batch]))
+        model.fit(data.X_train.astype(config.dtype), data.y_train)
+    net = sklearn_path(config, data, one, shuffle=False)
     theirs = [*(c.T for c in model.coefs_), *model.intercepts_]
     return max(float(np.abs(a - b).max()) for a, b in zip(net.W + net.b, theirs, strict=True))
 
@@ -395,7 +398,8 @@ def gemm_weights(config: Config, seed: int) -> list[np.ndarray]:
 
 
 class GemmBuffers:
-    """Preallocated outputs of every matrix product of a batch step (see :func:`gemm_epoch`)."""
+    """Preallocated outputs of every matrix product of a batch step, per layer: z,
+    dL/dW and dL/da (used by :func:`gemm_epoch` and :func:`numpy_epochs`)."""
 
     def __init__(self, W: list[np.ndarray], batch_size: int):
         self.z = [np.empty((batch_size, w.shape[0]), w.dtype) for w in W]
@@ -444,10 +448,7 @@ def numpy_epochs(W, b, X, T, epochs: list[list[np.ndarray]], eta: float, activat
     form ``(1 + tanh(z/2)) / 2``, which is not accurate for very negative z), the fused
     softmax cross-entropy delta and no checks or history.
     """
-    n_max = max(len(index) for epoch in epochs for index in epoch)
-    z = [np.empty((n_max, w.shape[0]), w.dtype) for w in W]
-    grad = [np.empty_like(w) for w in W]
-    back = [np.empty((n_max, w.shape[1]), w.dtype) for w in W]
+    out = GemmBuffers(W, max(len(index) for epoch in epochs for index in epoch))
     for epoch in epochs:
         order = np.concatenate(epoch)
         X_epoch, T_epoch, first = X[order], T[order], 0
@@ -457,7 +458,7 @@ def numpy_epochs(W, b, X, T, epochs: list[list[np.ndarray]], eta: float, activat
             first += n
             for layer, (w, bias) in enumerate(zip(W, b, strict=True)):
                 inputs.append(a)
-                a = np.matmul(a, w.T, out=z[layer][:n])
+                a = np.matmul(a, w.T, out=out.z[layer][:n])
                 a += bias
                 if layer < len(W) - 1:
                     if activation == "tanh":
@@ -474,12 +475,12 @@ def numpy_epochs(W, b, X, T, epochs: list[list[np.ndarray]], eta: float, activat
             a *= eta / n
             delta = a
             for layer in range(len(W) - 1, -1, -1):
-                np.matmul(delta.T, inputs[layer], out=grad[layer])
+                np.matmul(delta.T, inputs[layer], out=out.grad[layer])
                 b[layer] -= delta.sum(axis=0)
                 if layer > 0:
-                    h, delta = inputs[layer], np.matmul(delta, W[layer], out=back[layer][:n])
+                    h, delta = inputs[layer], np.matmul(delta, W[layer], out=out.delta[layer][:n])
                     delta *= 1 - h * h if activation == "tanh" else h * (1 - h)
-                W[layer] -= grad[layer]
+                W[layer] -= out.grad[layer]
 
 
 def run_numpy(config: Config, data: Data, setup: Setup) -> Result:
@@ -492,9 +493,7 @@ def run_numpy(config: Config, data: Data, setup: Setup) -> Result:
         lambda: numpy_epochs(net.W, net.b, X, T, epochs, setup.learning_rate, config.activation),
         setup.epochs,
     )
-    return Result(
-        seconds, _test_accuracy(net.predict(data.X_test.astype(config.dtype)), data.y_test)
-    )
+    return Result(seconds, _net_accuracy(net, config, data))
 
 
 RUNNERS: dict[str, Callable[[Config, Data, Setup], Result | None]] = {
