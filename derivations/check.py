@@ -173,7 +173,7 @@ def network(args) -> tuple:
     if args.weights is not None:
         net = MLP.load(args.weights, activation, loss)
         source = f"weights from {args.weights}"
-        sizes = [net.W[0].shape[1]] + [w.shape[0] for w in net.W]
+        sizes = net.layer_sizes
         if args.layers is not None and _layers(args.layers) != sizes:
             raise ValueError(
                 f"{args.weights} holds a {'-'.join(map(str, sizes))} network, not {args.layers}"
@@ -186,7 +186,7 @@ def network(args) -> tuple:
         if (activation, loss) != ("sigmoid", "mse"):
             seed = MLP.from_params(seed.params, activation, loss)
         net, source = seed, "the seed's weights"
-    sizes = [net.W[0].shape[1]] + [w.shape[0] for w in net.W]
+    sizes = net.layer_sizes
     n_in, n_out = sizes[0], sizes[-1]
     if args.data is not None:
         X, y, _ = read_csv(args.data, args.target)

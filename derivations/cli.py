@@ -178,16 +178,16 @@ def _check(args: argparse.Namespace) -> int:
     import json
 
     from derivations import check
-    from numeric.gradcheck import evaluations
+    from numeric.gradcheck import Options, evaluations
 
-    if args.probes < 3 or args.samples < 1:
-        raise UsageError("--probes must be at least 3 and --samples at least 1")
     if args.method == "mpmath" and args.expr is None:
         raise UsageError("--method mpmath is for --expr (networks: central, richardson, complex)")
-    if args.method == "mpmath" and args.mode == "directional":
-        raise UsageError("--method mpmath checks entries: use --mode full or sample")
     options = {"method": args.method, "mode": args.mode, "samples": args.samples}
     options |= {"probes": args.probes, "seed": args.seed}
+    try:
+        Options(**options)  # the library's own validation, reported as a usage error
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     if args.expr is not None:
         from symbolic.parse import ExpressionError
 

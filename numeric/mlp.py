@@ -182,6 +182,11 @@ class MLP:
         return net
 
     @property
+    def layer_sizes(self) -> list[int]:
+        """``[n_inputs, n_hidden..., n_outputs]``, read off the weights."""
+        return [self.W[0].shape[1]] + [w.shape[0] for w in self.W]
+
+    @property
     def params(self) -> dict[str, np.ndarray]:
         """The parameters by name, ``W1, b1, W2, b2, ...`` (the arrays themselves)."""
         out = {}
